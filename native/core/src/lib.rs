@@ -1,0 +1,21 @@
+//! ferrodl's engine: tensors, layers, losses, optimisers and GEMM. No JNI here; the `ferrodl-jni`
+//! crate is the only code that talks to the JVM.
+
+pub mod criterion;
+pub mod element;
+pub mod error;
+pub mod gemm;
+pub mod gradcheck;
+pub mod model;
+pub mod module;
+pub mod nn;
+pub mod optim;
+pub mod rng;
+pub mod spec;
+pub mod tensor;
+
+pub use element::Element;
+pub use error::{Error, Result};
+pub use model::Model;
+pub use module::Module;
+pub use tensor::Tensor;

@@ -1,0 +1,139 @@
+//! A model: one module tree plus the flat weight and gradient buffers it computes with.
+
+use crate::criterion::{Criterion, LossSum};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::rng::Rng;
+use crate::tensor::{check_finite, Tensor};
+
+/// A module with its parameters: all weights in one flat buffer, all gradients in another.
+///
+/// The model owns both buffers; the JVM copies whole buffers in and out, never one per layer.
+pub struct Model<T: Element> {
+    module: Box<dyn Module<T>>,
+    weights: Vec<T>,
+    grads: Vec<T>,
+    last: Option<(Tensor<T>, Tensor<T>)>,
+}
+
+impl<T: Element> Model<T> {
+    /// Wraps `module` with its default initialisation drawn from `seed`.
+    pub fn new(module: Box<dyn Module<T>>, seed: u64) -> Model<T> {
+        let n = module.num_params();
+        let mut weights = vec![T::zero(); n];
+        module.init_params(&mut weights, &mut Rng::new(seed));
+        Model {
+            module,
+            weights,
+            grads: vec![T::zero(); n],
+            last: None,
+        }
+    }
+
+    /// The module tree, as text.
+    pub fn describe(&self) -> String {
+        self.module.describe()
+    }
+
+    /// The number of parameters.
+    pub fn num_params(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The flat weights.
+    pub fn weights(&self) -> &[T] {
+        &self.weights
+    }
+
+    /// The flat gradients (accumulated since the last [`Model::zero_grad`]).
+    pub fn grads(&self) -> &[T] {
+        &self.grads
+    }
+
+    /// Replaces all weights; `weights` must have exactly [`Model::num_params`] elements.
+    pub fn set_weights(&mut self, weights: &[T]) -> Result<()> {
+        self.check_len("setWeights", "weight", weights.len())?;
+        self.weights.copy_from_slice(weights);
+        Ok(())
+    }
+
+    /// Copies the weights into `out`, which must have [`Model::num_params`] elements.
+    pub fn copy_weights_to(&self, out: &mut [T]) -> Result<()> {
+        self.check_len("getWeights", "weight", out.len())?;
+        out.copy_from_slice(&self.weights);
+        Ok(())
+    }
+
+    /// Copies the gradients into `out`, which must have [`Model::num_params`] elements.
+    pub fn copy_grads_to(&self, out: &mut [T]) -> Result<()> {
+        self.check_len("getGradients", "gradient", out.len())?;
+        out.copy_from_slice(&self.grads);
+        Ok(())
+    }
+
+    fn check_len(&self, op: &str, what: &str, actual: usize) -> Result<()> {
+        if actual == self.weights.len() {
+            Ok(())
+        } else {
+            Err(Error::BufferSize {
+                op: op.into(),
+                what: what.into(),
+                expected: self.weights.len(),
+                actual,
+            })
+        }
+    }
+
+    /// Sets all gradients to zero.
+    pub fn zero_grad(&mut self) {
+        self.grads.iter_mut().for_each(|g| *g = T::zero());
+    }
+
+    /// Switches training (`true`) or evaluation mode.
+    pub fn set_training(&mut self, training: bool) {
+        self.module.set_training(training);
+    }
+
+    /// Runs the forward pass and keeps input and output for [`Model::backward`].
+    pub fn forward(&mut self, input: Tensor<T>) -> Result<&Tensor<T>> {
+        check_finite("forward", "input", &input)?;
+        self.last = None;
+        let output = self.module.forward(&self.weights, &input)?;
+        Ok(&self.last.insert((input, output)).1)
+    }
+
+    /// Backpropagates `grad_output` through the last forward pass, adding into the gradients.
+    pub fn backward(&mut self, grad_output: &Tensor<T>) -> Result<Tensor<T>> {
+        let (input, output) = self
+            .last
+            .as_ref()
+            .ok_or_else(|| Error::state("backward", "called before forward"))?;
+        self.module
+            .backward(&self.weights, &mut self.grads, input, output, grad_output)
+    }
+
+    /// One training step's computation on a batch: zero the gradients, forward, loss, backward.
+    ///
+    /// Returns the *summed* loss and its normaliser; the gradients are those of the summed loss,
+    /// so partial results from many partitions add up and are divided once by the total norm.
+    pub fn train_batch(
+        &mut self,
+        criterion: &dyn Criterion<T>,
+        input: Tensor<T>,
+        target: &Tensor<T>,
+    ) -> Result<LossSum> {
+        self.zero_grad();
+        self.set_training(true);
+        self.forward(input)?;
+        let (loss, grad) = match &self.last {
+            Some((_, output)) => (criterion.loss_sum(output, target)?, criterion.grad_sum(output, target)?),
+            None => return Err(Error::state("train", "forward produced no output")),
+        };
+        self.backward(&grad)?;
+        if let Some(index) = self.grads.iter().position(|g| !g.is_finite()) {
+            return Err(Error::NonFinite { op: "backward".into(), what: "gradient".into(), index });
+        }
+        Ok(loss)
+    }
+}

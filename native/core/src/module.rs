@@ -1,0 +1,41 @@
+//! The module trait: what every layer and container implements.
+//!
+//! Parameters do not live in the modules. A model keeps all of them in one flat buffer and its
+//! gradients in another; each module is handed its own slice of both, in the order its
+//! [`Module::num_params`] lays out. Containers keep the activations their backward pass needs.
+
+use crate::element::Element;
+use crate::error::Result;
+use crate::rng::Rng;
+use crate::tensor::Tensor;
+
+/// A layer or container of layers.
+pub trait Module<T: Element>: Send {
+    /// A short description for messages and `toString`, e.g. `Linear(784 -> 10)`.
+    fn describe(&self) -> String;
+
+    /// How many scalars of the flat parameter buffer this module owns.
+    fn num_params(&self) -> usize {
+        0
+    }
+
+    /// Fills this module's parameters with its default initialisation.
+    fn init_params(&self, _params: &mut [T], _rng: &mut Rng) {}
+
+    /// Computes the output for `input`.
+    fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>>;
+
+    /// Returns the gradient with respect to `input` and *adds* the gradient with respect to the
+    /// parameters into `grad_params`. `output` is what `forward` returned for `input`.
+    fn backward(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<Tensor<T>>;
+
+    /// Switches between training (`true`) and evaluation mode.
+    fn set_training(&mut self, _training: bool) {}
+}

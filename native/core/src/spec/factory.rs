@@ -1,0 +1,55 @@
+//! Builds modules and criterions from descriptions: the one registry of layer type names.
+
+use super::node::Node;
+use crate::criterion::{ClassNLLCriterion, Criterion};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::nn::{Linear, LogSoftMax, ReLU, Reshape, Sequential, Tanh};
+
+/// Builds the module a description names, with its children.
+pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
+    let leaf = |m: Box<dyn Module<T>>| -> Result<Box<dyn Module<T>>> {
+        if node.children.is_empty() {
+            Ok(m)
+        } else {
+            Err(Error::invalid(&node.kind, "a layer cannot have children"))
+        }
+    };
+    match node.kind.as_str() {
+        "Sequential" => {
+            let mut seq = Sequential::<T>::new();
+            for c in &node.children {
+                seq = seq.add(build_module(c)?);
+            }
+            Ok(Box::new(seq))
+        }
+        "Linear" => leaf(Box::new(Linear::new(
+            node.size("inputSize")?,
+            node.size("outputSize")?,
+            node.flag("withBias", true)?,
+        )?)),
+        "Reshape" => {
+            let batch_mode = match node.int_or("batchMode", -1)? {
+                -1 => None,
+                b => Some(b != 0),
+            };
+            leaf(Box::new(Reshape::new(node.sizes("size")?, batch_mode)?))
+        }
+        "Tanh" => leaf(Box::new(Tanh)),
+        "ReLU" => leaf(Box::new(ReLU)),
+        "LogSoftMax" => leaf(Box::new(LogSoftMax)),
+        other => Err(Error::UnknownLayer { kind: other.to_string() }),
+    }
+}
+
+/// Builds the criterion a description names.
+pub fn build_criterion<T: Element>(node: &Node) -> Result<Box<dyn Criterion<T>>> {
+    match node.kind.as_str() {
+        "ClassNLLCriterion" => Ok(Box::new(ClassNLLCriterion::new(
+            node.float_list("weights")?,
+            node.flag("sizeAverage", true)?,
+        )?)),
+        other => Err(Error::UnknownLayer { kind: other.to_string() }),
+    }
+}

@@ -1,0 +1,10 @@
+//! Model descriptions: the tree of layer types and arguments the JVM sends to build a model,
+//! its binary encoding, and the factory that turns it into modules and criterions.
+
+mod codec;
+mod factory;
+mod node;
+
+pub use codec::{decode, encode, MAGIC, VERSION};
+pub use factory::{build_criterion, build_module};
+pub use node::{Attr, Node};

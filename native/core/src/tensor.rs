@@ -1,0 +1,70 @@
+//! Tensors: n-dimensional, row-major `ndarray` arrays, plus the checks every op shares.
+
+use crate::element::Element;
+use crate::error::{Error, Result};
+use ndarray::{ArrayD, ArrayView2, IxDyn};
+
+/// The engine's tensor: a dynamically-shaped, row-major array.
+pub type Tensor<T> = ArrayD<T>;
+
+/// Builds a tensor from a shape and row-major data, checking the element count.
+pub fn from_vec<T: Element>(op: &str, shape: &[usize], data: Vec<T>) -> Result<Tensor<T>> {
+    let expected: usize = shape.iter().product();
+    if expected != data.len() {
+        return Err(Error::BufferSize {
+            op: op.to_string(),
+            what: format!("data for shape {}", crate::error::fmt_shape(shape)),
+            expected,
+            actual: data.len(),
+        });
+    }
+    ArrayD::from_shape_vec(IxDyn(shape), data).map_err(|e| Error::invalid(op, e.to_string()))
+}
+
+/// Fails with [`Error::NonFinite`] at the first NaN or infinity in `data`.
+pub fn check_finite<T: Element>(op: &str, what: &str, data: &Tensor<T>) -> Result<()> {
+    match data.iter().position(|x| !x.is_finite()) {
+        None => Ok(()),
+        Some(index) => Err(Error::NonFinite {
+            op: op.to_string(),
+            what: what.to_string(),
+            index,
+        }),
+    }
+}
+
+/// Views a `[batch, features]` or `[features]` tensor as a matrix `[batch, features]`.
+///
+/// Fails with a shape error naming `layer` when the last dimension is not `features`.
+pub fn as_batch<'a, T: Element>(
+    layer: &str,
+    features: usize,
+    input: &'a Tensor<T>,
+) -> Result<ArrayView2<'a, T>> {
+    let shape = input.shape();
+    let expected = || format!("[batch, {features}] or [{features}]");
+    match shape.len() {
+        1 if shape[0] == features => input
+            .view()
+            .into_shape_with_order((1, features))
+            .map_err(|_| Error::shape(layer, expected(), shape)),
+        2 if shape[1] == features => input
+            .view()
+            .into_dimensionality::<ndarray::Ix2>()
+            .map_err(|_| Error::shape(layer, expected(), shape)),
+        _ => Err(Error::shape(layer, expected(), shape)),
+    }
+}
+
+/// Checks that two tensors have the same shape (e.g. a gradient and the output it belongs to).
+pub fn check_same_shape<T>(layer: &str, what: &str, reference: &[usize], actual: &Tensor<T>) -> Result<()> {
+    if reference == actual.shape() {
+        Ok(())
+    } else {
+        Err(Error::shape(
+            &format!("{layer} ({what})"),
+            crate::error::fmt_shape(reference),
+            actual.shape(),
+        ))
+    }
+}

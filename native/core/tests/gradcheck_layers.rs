@@ -1,0 +1,90 @@
+//! Finite-difference gradient checks, in f64, for every layer and loss.
+
+use ferrodl_core::criterion::{ClassNLLCriterion, Criterion};
+use ferrodl_core::gradcheck::{check_criterion, check_module};
+use ferrodl_core::module::Module;
+use ferrodl_core::nn::{Linear, LogSoftMax, ReLU, Reshape, Sequential, Tanh};
+use ferrodl_core::rng::Rng;
+use ferrodl_core::tensor::{from_vec, Tensor};
+
+const TOL: f64 = 1e-6;
+
+fn random(shape: &[usize], seed: u64) -> Tensor<f64> {
+    let mut rng = Rng::new(seed);
+    let n = shape.iter().product();
+    from_vec("test", shape, (0..n).map(|_| rng.uniform(-2.0, 2.0)).collect()).expect("shape")
+}
+
+fn params(m: &dyn Module<f64>, seed: u64) -> Vec<f64> {
+    let mut p = vec![0.0; m.num_params()];
+    m.init_params(&mut p, &mut Rng::new(seed));
+    p
+}
+
+fn assert_module(m: &mut dyn Module<f64>, shape: &[usize], seed: u64) {
+    let p = params(m, seed);
+    let x = random(shape, seed + 1);
+    let r = check_module(m, &p, &x, seed + 2).expect("gradcheck runs");
+    assert!(r.input_error < TOL && r.param_error < TOL, "{} at {shape:?}: {r:?}", m.describe());
+}
+
+#[test]
+fn linear() {
+    for (i, o, bias, shape) in [(5, 3, true, vec![4, 5]), (7, 1, false, vec![2, 7]), (3, 6, true, vec![3]), (1, 1, true, vec![9, 1])] {
+        assert_module(&mut Linear::new(i, o, bias).expect("linear"), &shape, 10 + i as u64);
+    }
+}
+
+#[test]
+fn reshape() {
+    assert_module(&mut Reshape::new(vec![12], None).expect("r"), &[2, 3, 4], 1);
+    assert_module(&mut Reshape::new(vec![3, 4], None).expect("r"), &[12], 2);
+    assert_module(&mut Reshape::new(vec![6], Some(true)).expect("r"), &[1, 2, 3], 3);
+}
+
+#[test]
+fn activations() {
+    assert_module(&mut Tanh, &[3, 5], 4);
+    assert_module(&mut Tanh, &[7], 5);
+    assert_module(&mut LogSoftMax, &[4, 6], 6);
+    assert_module(&mut LogSoftMax, &[5], 7);
+}
+
+#[test]
+fn relu_away_from_the_kink() {
+    let mut m = ReLU;
+    let x = random(&[4, 5], 8).mapv(|v| if v.abs() < 0.1 { 0.5 } else { v });
+    let r = check_module(&mut m, &[], &x, 9).expect("gradcheck");
+    assert!(r.input_error < TOL, "{r:?}");
+}
+
+#[test]
+fn sequential_mlp() {
+    let mut m = Sequential::<f64>::new()
+        .add(Box::new(Reshape::new(vec![12], None).expect("r")))
+        .add(Box::new(Linear::new(12, 8, true).expect("l")))
+        .add(Box::new(Tanh))
+        .add(Box::new(Linear::new(8, 4, true).expect("l")))
+        .add(Box::new(LogSoftMax));
+    assert_module(&mut m, &[3, 3, 4], 11);
+}
+
+#[test]
+fn class_nll() {
+    let x = random(&[5, 4], 12);
+    let t = from_vec("t", &[5], vec![1.0, 4.0, 2.0, 2.0, 3.0]).expect("t");
+    for c in [
+        ClassNLLCriterion::new(None, true),
+        ClassNLLCriterion::new(None, false),
+        ClassNLLCriterion::new(Some(vec![0.5, 2.0, 1.0, 0.1]), true),
+    ] {
+        let c = c.expect("criterion");
+        let err = check_criterion(&c, &x, &t).expect("check");
+        assert!(err < TOL, "{err}");
+    }
+    let single = random(&[4], 13);
+    let t1 = from_vec("t", &[1], vec![3.0]).expect("t");
+    let c = ClassNLLCriterion::new(None, true).expect("c");
+    assert!(check_criterion(&c, &single, &t1).expect("check") < TOL);
+    assert!((Criterion::<f64>::forward(&c, &single, &t1).expect("f") + single[[2]]).abs() < 1e-12);
+}
