@@ -103,6 +103,11 @@ impl<T: Element> Model<T> {
         Ok(&self.last.insert((input, output)).1)
     }
 
+    /// The output of the last forward pass, if any.
+    pub fn output(&self) -> Option<&Tensor<T>> {
+        self.last.as_ref().map(|(_, y)| y)
+    }
+
     /// Backpropagates `grad_output` through the last forward pass, adding into the gradients.
     pub fn backward(&mut self, grad_output: &Tensor<T>) -> Result<Tensor<T>> {
         let (input, output) = self

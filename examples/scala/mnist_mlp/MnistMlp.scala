@@ -1,0 +1,94 @@
+package ferrodl.examples
+
+import ferrodl.dataset.Mnist
+import ferrodl.feature.Sample
+import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, Reshape, Sequential, Tanh}
+import ferrodl.optim.{DistriOptimizer, Optimizer, SGD, Top1Accuracy, Trigger}
+import ferrodl.utils.{LoggerFilter, RandomGenerator}
+import org.apache.spark.rdd.RDD
+import org.apache.spark.{SparkConf, SparkContext}
+
+/**
+ * MNIST with logistic regression or a 784-100-10 tanh MLP, trained across Spark executors.
+ *
+ * {{{
+ * spark-submit --master 'local[2]' --jars ferrodl-spark_2.12-0.1.0.jar \
+ *   --class ferrodl.examples.MnistMlp ferrodl-examples_2.12-0.1.0.jar --model mlp --epochs 2
+ * }}}
+ * Options: --data DIR, --model logreg|mlp, --epochs N, --batch-size N, --lr X, --lr-decay X,
+ * --expect-top1 X (exit 1 when the test accuracy is below X).
+ */
+object MnistMlp {
+
+  final case class Args(
+      data: Option[String] = None,
+      model: String = "mlp",
+      epochs: Int = 2,
+      batchSize: Int = 128,
+      lr: Double = 0.1,
+      lrDecay: Double = 0.0,
+      expectTop1: Option[Double] = None)
+
+  def parse(args: List[String], a: Args = Args()): Args = args match {
+    case Nil => a
+    case "--data" :: v :: rest => parse(rest, a.copy(data = Some(v)))
+    case "--model" :: v :: rest => parse(rest, a.copy(model = v))
+    case "--epochs" :: v :: rest => parse(rest, a.copy(epochs = v.toInt))
+    case "--batch-size" :: v :: rest => parse(rest, a.copy(batchSize = v.toInt))
+    case "--lr" :: v :: rest => parse(rest, a.copy(lr = v.toDouble))
+    case "--lr-decay" :: v :: rest => parse(rest, a.copy(lrDecay = v.toDouble))
+    case "--expect-top1" :: v :: rest => parse(rest, a.copy(expectTop1 = Some(v.toDouble)))
+    case other :: _ => throw new IllegalArgumentException(s"unknown option $other")
+  }
+
+  def build(kind: String): Sequential = kind match {
+    case "logreg" => Sequential().add(Reshape(Array(784))).add(Linear(784, 10)).add(LogSoftMax())
+    case "mlp" =>
+      Sequential().add(Reshape(Array(784))).add(Linear(784, 100)).add(Tanh()).add(Linear(100, 10)).add(LogSoftMax())
+    case other => throw new IllegalArgumentException(s"unknown model $other (logreg or mlp)")
+  }
+
+  def load(sc: SparkContext, dir: java.io.File, split: String): RDD[Sample] = {
+    val s = Mnist.read(dir, split)
+    val (rows, cols) = (s.rows, s.cols)
+    sc.parallelize(s.images.zip(s.labels), sc.defaultParallelism)
+      .map { case (img, label) => Mnist.toSample(img, label, rows, cols) }
+  }
+
+  def main(argv: Array[String]): Unit = {
+    val args = parse(argv.toList)
+    LoggerFilter.redirectSparkInfoLogs()
+    val dir = Mnist.locate(args.data)
+    val sc = new SparkContext(new SparkConf().setAppName(s"ferrodl MNIST ${args.model}"))
+    try {
+      RandomGenerator.setSeed(42)
+      val train = load(sc, dir, "train")
+      val test = load(sc, dir, "t10k").cache()
+      val model = build(args.model)
+      println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
+      val optimizer = Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
+        .setOptimMethod(new SGD(learningRate = args.lr, learningRateDecay = args.lrDecay))
+        .setEndWhen(Trigger.maxEpoch(args.epochs))
+      val t0 = System.nanoTime()
+      val trained = optimizer.optimize()
+      val seconds = (System.nanoTime() - t0) / 1e9
+      optimizer match {
+        case d: DistriOptimizer if d.timings.nonEmpty =>
+          val t = d.timings.drop(math.min(5, d.timings.length - 1))
+          def mean(f: ferrodl.optim.IterationTiming => Double) = t.map(f).sum / t.length
+          println(f"ferrodl: trained in $seconds%.1f s, ${d.timings.length} iterations; mean iteration ${mean(_.totalMs)}%.1f ms " +
+            f"(broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, aggregate ${mean(_.aggregateMs)}%.1f)")
+        case _ =>
+      }
+      val result = trained.evaluate(test, Array(new Top1Accuracy()), Some(1000))
+      result.foreach { case (r, m) => println(s"${m.format()} is $r") }
+      val top1 = result.head._1.result()._1
+      args.expectTop1.foreach { min =>
+        if (top1 < min) {
+          System.err.println(s"FAIL: test Top1 $top1 < expected $min")
+          sys.exit(1)
+        } else println(s"PASS: test Top1 $top1 >= $min")
+      }
+    } finally sc.stop()
+  }
+}

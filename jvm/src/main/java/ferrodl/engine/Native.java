@@ -1,0 +1,95 @@
+package ferrodl.engine;
+
+/**
+ * Every native method of ferrodl, in one place. Handles ({@code long}) are owned by the
+ * AutoCloseable wrappers in this package ({@code NativeModel}, {@code NativeCriterion},
+ * {@code NativeOptim}); nothing else should call these directly.
+ *
+ * <p>Errors arrive as exceptions: {@link IllegalArgumentException} for bad input (shapes,
+ * labels, NaN, buffer sizes), {@link IllegalStateException} for closed handles, and
+ * {@link ferrodl.FerrodlException} for corrupt data, unknown layers and native panics.
+ */
+public final class Native {
+  /** The GEMM backend the engine uses ({@code mkl} or {@code rust}). */
+  public static final String GEMM_BACKEND;
+
+  static {
+    NativeLoader.load();
+    String backend = System.getProperty("ferrodl.gemm", "");
+    int threads = Integer.getInteger("ferrodl.threads", 0);
+    GEMM_BACKEND = init(backend, threads);
+  }
+
+  private Native() {}
+
+  static native String init(String gemmBackend, int threads);
+
+  public static native String version();
+
+  public static native void testPanic(String message);
+
+  // Models
+  public static native long createModel(byte[] spec, long seed);
+
+  public static native void freeModel(long model);
+
+  public static native String describe(long model);
+
+  public static native long numParams(long model);
+
+  public static native void getWeights(long model, float[] out);
+
+  public static native void setWeights(long model, float[] weights);
+
+  public static native void getGradients(long model, float[] out);
+
+  public static native void zeroGradients(long model);
+
+  public static native void setTraining(long model, boolean training);
+
+  public static native float[] forward(long model, float[] input, int[] shape);
+
+  public static native int[] outputShape(long model);
+
+  public static native float[] backward(long model, float[] gradOutput, int[] shape);
+
+  /** Forward, loss and backward on one batch; returns {lossSum, norm}, gradients into gradsOut. */
+  public static native double[] trainBatch(
+      long model,
+      long criterion,
+      float[] input,
+      int[] inputShape,
+      float[] target,
+      int[] targetShape,
+      float[] gradsOut);
+
+  // Criterions
+  public static native long createCriterion(byte[] spec);
+
+  public static native void freeCriterion(long criterion);
+
+  public static native double criterionForward(
+      long criterion, float[] input, int[] inputShape, float[] target, int[] targetShape);
+
+  public static native float[] criterionBackward(
+      long criterion, float[] input, int[] inputShape, float[] target, int[] targetShape);
+
+  // Optimisation methods
+  public static native long createSgd(
+      double learningRate,
+      double learningRateDecay,
+      double weightDecay,
+      double momentum,
+      double dampening,
+      boolean nesterov);
+
+  public static native void freeOptim(long optim);
+
+  public static native void optimStep(long optim, float[] weights, float[] grads);
+
+  public static native double optimRate(long optim);
+
+  public static native byte[] getOptimState(long optim);
+
+  public static native void setOptimState(long optim, byte[] state);
+}

@@ -1,0 +1,54 @@
+package ferrodl.engine
+
+import ferrodl.tensor.Tensor
+
+/** A native model: the engine's module tree with its flat weight and gradient buffers. */
+final class NativeModel(spec: Array[Byte], seed: Long)
+    extends NativeHandle("NativeModel", Native.createModel(spec, seed), h => Native.freeModel(h)) {
+
+  /** The number of parameters (the length of the flat weight and gradient buffers). */
+  val numParams: Int = withHandle { h =>
+    val n = Native.numParams(h)
+    require(n <= Int.MaxValue, s"model has $n parameters, more than a JVM array holds")
+    n.toInt
+  }
+
+  def describe(): String = withHandle(Native.describe)
+
+  def getWeights(): Array[Float] = withHandle { h =>
+    val w = new Array[Float](numParams)
+    Native.getWeights(h, w)
+    w
+  }
+
+  def setWeights(weights: Array[Float]): Unit = withHandle(h => Native.setWeights(h, weights))
+
+  def getGradients(): Array[Float] = withHandle { h =>
+    val g = new Array[Float](numParams)
+    Native.getGradients(h, g)
+    g
+  }
+
+  def zeroGradients(): Unit = withHandle(Native.zeroGradients)
+
+  def setTraining(training: Boolean): Unit = withHandle(h => Native.setTraining(h, training))
+
+  def forward(input: Tensor): Tensor = withHandle { h =>
+    val data = Native.forward(h, input.storage, input.size)
+    Tensor(data, Native.outputShape(h))
+  }
+
+  def backward(input: Tensor, gradOutput: Tensor): Tensor = withHandle { h =>
+    Tensor(Native.backward(h, gradOutput.storage, gradOutput.size), input.size.clone())
+  }
+
+  /**
+   * Forward, loss and backward on one batch with gradients of the summed loss copied into
+   * `gradsOut`; returns (loss sum, normaliser).
+   */
+  def trainBatch(criterion: NativeCriterion, input: Tensor, target: Tensor, gradsOut: Array[Float]): (Double, Double) =
+    withHandle { h =>
+      val r = criterion.withCriterion(c => Native.trainBatch(h, c, input.storage, input.size, target.storage, target.size, gradsOut))
+      (r(0), r(1))
+    }
+}

@@ -1,0 +1,123 @@
+package ferrodl.nn.abstractnn
+
+import ferrodl.engine.NativeModel
+import ferrodl.feature.Sample
+import ferrodl.nn.{SpecAttr, SpecNode}
+import ferrodl.optim.{Evaluator, Predictor, ValidationMethod, ValidationResult}
+import ferrodl.tensor.Tensor
+import ferrodl.utils.RandomGenerator
+import org.apache.spark.rdd.RDD
+
+/**
+ * The base of every layer and container, in BigDL's shape.
+ *
+ * A module is a description (type, arguments, children) plus, once needed, its parameters: all
+ * weights in one flat array, in the order the engine lays them out. The math runs natively; a
+ * local native model is created on first `forward` and kept until `release()` or collection.
+ */
+abstract class AbstractModule extends Serializable {
+  private var name: String = _
+  private var weights: Array[Float] = _
+  private var train: Boolean = true
+  @transient private var local: NativeModel = _
+
+  /** The engine's type name; BigDL's class name by default. */
+  protected def kind: String = getClass.getSimpleName
+
+  /** Constructor arguments, as the engine reads them. */
+  protected def attrs: Seq[(String, SpecAttr)] = Nil
+
+  /** Child modules, for containers. */
+  protected def children: Seq[AbstractModule] = Nil
+
+  /** The description the native engine builds this module from. */
+  def toSpec: SpecNode = SpecNode(kind, Option(name).getOrElse(""), attrs, children.map(_.toSpec))
+
+  def setName(name: String): this.type = { this.name = name; this }
+
+  def getName(): String = Option(name).getOrElse(s"${getClass.getSimpleName}@${Integer.toHexString(hashCode)}")
+
+  /** Forgets parameters and the native model; containers call this when their children change. */
+  protected def invalidate(): Unit = { release(); weights = null }
+
+  /** Frees the local native model (it is recreated on demand). */
+  def release(): Unit = {
+    if (local != null) local.close()
+    local = null
+  }
+
+  private def localModel(): NativeModel = {
+    if (local == null || local.isClosed) {
+      val m = new NativeModel(toSpec.encode(), RandomGenerator.nextSeed())
+      if (weights == null) weights = m.getWeights() else m.setWeights(weights)
+      local = m
+    }
+    local
+  }
+
+  /** The flat weights (a copy), initialised with BigDL's defaults on first use. */
+  def getWeightsArray(): Array[Float] = { localModel(); weights.clone() }
+
+  /** Replaces the flat weights; the length must match the model. */
+  def setWeightsArray(w: Array[Float]): this.type = {
+    val m = localModel()
+    m.setWeights(w)
+    weights = w.clone()
+    this
+  }
+
+  /** The number of parameters. */
+  def numParameters(): Int = localModel().numParams
+
+  /** (weights, gradients) as flat tensors; copies, unlike BigDL's views. */
+  def getParameters(): (Tensor, Tensor) = {
+    val m = localModel()
+    (Tensor.fromArray(weights.clone()), Tensor.fromArray(m.getGradients()))
+  }
+
+  def zeroGradParameters(): Unit = localModel().zeroGradients()
+
+  def training(): this.type = { train = true; this }
+
+  def evaluate(): this.type = { train = false; this }
+
+  def isTraining(): Boolean = train
+
+  /** Computes the output for `input`, natively. */
+  def forward(input: Tensor): Tensor = {
+    val m = localModel()
+    m.setTraining(train)
+    m.forward(input)
+  }
+
+  /** Backpropagates `gradOutput` through the last forward pass; accumulates parameter gradients. */
+  def backward(input: Tensor, gradOutput: Tensor): Tensor = localModel().backward(input, gradOutput)
+
+  /** Per-sample outputs for an RDD, computed in parallel on the executors. */
+  def predict(dataset: RDD[Sample], batchSize: Int = -1): RDD[Tensor] =
+    Predictor.predict(this, dataset, batchSize)
+
+  /** Per-sample predicted classes (1-based, as BigDL). */
+  def predictClass(dataset: RDD[Sample], batchSize: Int = -1): RDD[Int] =
+    Predictor.predictClass(this, dataset, batchSize)
+
+  /** Evaluates with the given methods on an RDD. */
+  def evaluate(
+      dataset: RDD[Sample],
+      vMethods: Array[ValidationMethod],
+      batchSize: Option[Int] = None): Array[(ValidationResult, ValidationMethod)] =
+    Evaluator.evaluate(this, dataset, vMethods, batchSize)
+
+  /** The module tree, as the engine describes it. */
+  override def toString: String = describe()
+
+  /** A one-line description of this module; containers override it to show their children. */
+  def describe(): String = {
+    val args = attrs.map {
+      case (k, SpecAttr.Ints(v)) => s"$k=${v.mkString(",")}"
+      case (k, SpecAttr.Floats(v)) => s"$k=${v.mkString(",")}"
+      case (k, SpecAttr.Str(v)) => s"$k=$v"
+    }
+    if (args.isEmpty) kind else s"$kind(${args.mkString(", ")})"
+  }
+}

@@ -1,0 +1,68 @@
+package ferrodl.optim
+
+import ferrodl.feature.Sample
+import ferrodl.tensor.Tensor
+
+/**
+ * One partition's training records packed into two flat arrays, cached once, so that every
+ * iteration gathers its batch with array copies instead of touching Sample objects.
+ */
+final class DataBlock(
+    val features: Array[Float],
+    val labels: Array[Float],
+    val count: Int,
+    val featureShape: Array[Int],
+    val labelShape: Array[Int])
+    extends Serializable {
+
+  private val fLen = featureShape.product
+  private val lLen = labelShape.product
+
+  /**
+   * The batch at `iteration` for a partition that takes `batch` records per iteration. Records
+   * are visited in a fresh permutation on every pass over the block (seeded, reproducible).
+   */
+  def batchAt(iteration: Long, batch: Int, seed: Long): (Tensor, Tensor) = {
+    val x = new Array[Float](batch * fLen)
+    val y = new Array[Float](batch * lLen)
+    var perm: Array[Int] = null
+    var permPass = -1L
+    var i = 0
+    while (i < batch) {
+      val k = iteration * batch + i
+      val pass = k / count
+      if (pass != permPass) { perm = DataBlock.permutation(count, seed * 1000003L + pass); permPass = pass }
+      val r = perm((k % count).toInt)
+      System.arraycopy(features, r * fLen, x, i * fLen, fLen)
+      System.arraycopy(labels, r * lLen, y, i * lLen, lLen)
+      i += 1
+    }
+    (Tensor(x, batch +: featureShape), Tensor(y, batch +: labelShape))
+  }
+}
+
+object DataBlock {
+
+  /** Packs a partition's samples; all must share feature and label shapes. */
+  def pack(samples: Iterator[Sample]): DataBlock = {
+    val all = samples.toArray
+    if (all.isEmpty) new DataBlock(Array.empty, Array.empty, 0, Array(0), Array(0))
+    else {
+      val (x, y) = Batching.stack(all)
+      new DataBlock(x.storage, y.storage, all.length, x.size.tail, y.size.tail)
+    }
+  }
+
+  /** A Fisher-Yates permutation of 0 until n from `seed`. */
+  def permutation(n: Int, seed: Long): Array[Int] = {
+    val rng = new java.util.SplittableRandom(seed)
+    val p = Array.tabulate(n)(identity)
+    var i = n - 1
+    while (i > 0) {
+      val j = rng.nextInt(i + 1)
+      val t = p(i); p(i) = p(j); p(j) = t
+      i -= 1
+    }
+    p
+  }
+}

@@ -1,0 +1,44 @@
+package ferrodl.optim
+
+import ferrodl.feature.Sample
+import ferrodl.nn.abstractnn.AbstractModule
+import org.apache.spark.rdd.RDD
+
+/** Distributed evaluation: results per partition, added up on the driver. */
+object Evaluator {
+
+  def evaluate(
+      model: AbstractModule,
+      dataset: RDD[Sample],
+      methods: Array[ValidationMethod],
+      batchSize: Option[Int] = None): Array[(ValidationResult, ValidationMethod)] = {
+    require(methods.nonEmpty, "evaluate needs at least one validation method")
+    val spec = model.toSpec.encode()
+    val key = Batching.key(spec)
+    val sc = dataset.sparkContext
+    val weights = sc.broadcast(model.getWeightsArray())
+    val per = batchSize.map(b => math.max(1, math.ceil(b.toDouble / dataset.getNumPartitions).toInt)).getOrElse(128)
+    try {
+      val results = dataset
+        .mapPartitions { it =>
+          if (!it.hasNext) Iterator.empty
+          else
+            Iterator.single(Executors.withWorker(key, spec, None) { w =>
+              w.model.setWeights(weights.value)
+              w.model.setTraining(false)
+              it.grouped(per)
+                .map { batch =>
+                  val (x, y) = Batching.stack(batch)
+                  val out = w.model.forward(x)
+                  methods.map(m => m(out, y))
+                }
+                .reduce((a, b) => a.zip(b).map { case (r1, r2) => r1 + r2 })
+            })
+        }
+        .reduce((a, b) => a.zip(b).map { case (r1, r2) => r1 + r2 })
+      results.zip(methods)
+    } finally {
+      weights.destroy()
+    }
+  }
+}

@@ -1,0 +1,134 @@
+//! Models: create from a description, move flat buffers, forward, backward and train on a batch.
+
+use crate::arrays::{new_floats, new_ints, read_bytes, read_floats, read_tensor, write_floats};
+use crate::error::JniResult;
+use crate::guard::guard;
+use crate::handle::{borrow_handle, free_handle, into_handle};
+use ferrodl_core::criterion::{Criterion, LossSum};
+use ferrodl_core::spec::{build_module, decode};
+use ferrodl_core::{Model, Tensor};
+use jni::objects::{JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JString};
+use jni::sys::{jboolean, jlong};
+use jni::EnvUnowned;
+
+const KIND: &str = "model";
+
+/// Builds a model from an encoded description, initialised from `seed`.
+pub fn create(spec: &[u8], seed: i64) -> JniResult<Model<f32>> {
+    let module = build_module::<f32>(&decode(spec)?)?;
+    Ok(Model::new(module, seed as u64))
+}
+
+/// Runs a forward pass; returns the output's data and shape.
+pub fn forward(model: &mut Model<f32>, input: Tensor<f32>) -> JniResult<Vec<f32>> {
+    let y = model.forward(input)?;
+    Ok(y.as_standard_layout().iter().copied().collect())
+}
+
+/// The shape of the last output.
+pub fn output_shape(model: &Model<f32>) -> JniResult<Vec<usize>> {
+    model
+        .output()
+        .map(|y| y.shape().to_vec())
+        .ok_or_else(|| ferrodl_core::Error::state("outputShape", "no forward pass yet").into())
+}
+
+/// Backpropagates; returns the gradient with respect to the last input.
+pub fn backward(model: &mut Model<f32>, grad_output: Tensor<f32>) -> JniResult<Vec<f32>> {
+    let gx = model.backward(&grad_output)?;
+    Ok(gx.as_standard_layout().iter().copied().collect())
+}
+
+/// Zeroes the gradients and accumulates those of the summed loss on one batch.
+pub fn train_batch(model: &mut Model<f32>, crit: &dyn Criterion<f32>, input: Tensor<f32>, target: Tensor<f32>) -> JniResult<LossSum> {
+    Ok(model.train_batch(crit, input, &target)?)
+}
+
+fn model<'a>(h: jlong) -> JniResult<&'a mut Model<f32>> {
+    // SAFETY: model handles come from `createModel` and are owned by one `NativeModel` on the
+    // JVM, which serialises calls and frees the handle once (see `handle`).
+    unsafe { borrow_handle::<Model<f32>>(h, KIND) }
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_createModel<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, spec: JByteArray<'l>, seed: jlong) -> jlong {
+    guard(env, |env| Ok(into_handle(create(&read_bytes(env, &spec)?, seed)?)))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_freeModel<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) {
+    // SAFETY: the JVM's NativeModel.close frees its handle once and never passes it again.
+    guard(env, |_| Ok(unsafe { free_handle::<Model<f32>>(h) }))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_describe<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> JString<'l> {
+    guard(env, |env| Ok(JString::from_str(env, model(h)?.describe())?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_numParams<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> jlong {
+    guard(env, |_| Ok(model(h)?.num_params() as jlong))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_getWeights<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, out: JFloatArray<'l>) {
+    guard(env, |env| write_floats(env, &out, model(h)?.weights(), "getWeights"))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_setWeights<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, w: JFloatArray<'l>) {
+    guard(env, |env| Ok(model(h)?.set_weights(&read_floats(env, &w)?)?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_getGradients<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, out: JFloatArray<'l>) {
+    guard(env, |env| write_floats(env, &out, model(h)?.grads(), "getGradients"))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_zeroGradients<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) {
+    guard(env, |_| Ok(model(h)?.zero_grad()))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_setTraining<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, training: jboolean) {
+    guard(env, |_| Ok(model(h)?.set_training(training)))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_forward<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, x: JFloatArray<'l>, shape: JIntArray<'l>) -> JFloatArray<'l> {
+    guard(env, |env| {
+        let y = forward(model(h)?, read_tensor(env, &x, &shape, "forward")?)?;
+        new_floats(env, &y)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_outputShape<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> JIntArray<'l> {
+    guard(env, |env| new_ints(env, &output_shape(model(h)?)?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_backward<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, g: JFloatArray<'l>, shape: JIntArray<'l>) -> JFloatArray<'l> {
+    guard(env, |env| {
+        let gx = backward(model(h)?, read_tensor(env, &g, &shape, "backward")?)?;
+        new_floats(env, &gx)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
+    env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, crit: jlong, x: JFloatArray<'l>, x_shape: JIntArray<'l>,
+    t: JFloatArray<'l>, t_shape: JIntArray<'l>, grads_out: JFloatArray<'l>,
+) -> JDoubleArray<'l> {
+    guard(env, |env| {
+        let (m, c) = (model(h)?, crate::exports::criterion::criterion(crit)?);
+        let loss = train_batch(m, c.as_ref(), read_tensor(env, &x, &x_shape, "trainBatch")?, read_tensor(env, &t, &t_shape, "trainBatch")?)?;
+        write_floats(env, &grads_out, m.grads(), "trainBatch")?;
+        let out = JDoubleArray::new(env, 2)?;
+        out.set_region(env, 0, &[loss.sum, loss.norm])?;
+        Ok(out)
+    })
+}
