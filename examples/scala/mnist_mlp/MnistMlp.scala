@@ -25,7 +25,7 @@ object MnistMlp {
       model: String = "mlp",
       epochs: Int = 2,
       batchSize: Int = 128,
-      lr: Double = 0.1,
+      lr: Option[Double] = None,
       lrDecay: Double = 0.0,
       expectTop1: Option[Double] = None)
 
@@ -35,7 +35,7 @@ object MnistMlp {
     case "--model" :: v :: rest => parse(rest, a.copy(model = v))
     case "--epochs" :: v :: rest => parse(rest, a.copy(epochs = v.toInt))
     case "--batch-size" :: v :: rest => parse(rest, a.copy(batchSize = v.toInt))
-    case "--lr" :: v :: rest => parse(rest, a.copy(lr = v.toDouble))
+    case "--lr" :: v :: rest => parse(rest, a.copy(lr = Some(v.toDouble)))
     case "--lr-decay" :: v :: rest => parse(rest, a.copy(lrDecay = v.toDouble))
     case "--expect-top1" :: v :: rest => parse(rest, a.copy(expectTop1 = Some(v.toDouble)))
     case other :: _ => throw new IllegalArgumentException(s"unknown option $other")
@@ -67,7 +67,7 @@ object MnistMlp {
       val model = build(args.model)
       println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
       val optimizer = Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
-        .setOptimMethod(new SGD(learningRate = args.lr, learningRateDecay = args.lrDecay))
+        .setOptimMethod(new SGD(learningRate = args.lr.getOrElse(if (args.model == "mlp") 0.2 else 0.1), learningRateDecay = args.lrDecay))
         .setEndWhen(Trigger.maxEpoch(args.epochs))
       val t0 = System.nanoTime()
       val trained = optimizer.optimize()

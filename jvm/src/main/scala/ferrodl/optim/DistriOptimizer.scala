@@ -51,8 +51,9 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     val critSpec = criterion.toSpec.encode()
     val key = Batching.key(modelSpec, critSpec)
     val shuffleSeed = seed
-    val base = if (dataset.getNumPartitions == partitions) dataset else dataset.repartition(partitions)
-    val data = base.mapPartitions(it => Iterator.single(DataBlock.pack(it))).setName("ferrodl training data")
+    // Always shuffle once: besides balancing, it cuts the lineage, so iteration tasks never carry
+    // the source partitions (a parallelized collection would ship its data with every task).
+    val data = dataset.repartition(partitions).mapPartitions(it => Iterator.single(DataBlock.pack(it))).setName("ferrodl training data")
     data.persist(StorageLevel.MEMORY_AND_DISK)
     val optim = optimMethod.createNative()
     try {

@@ -1,0 +1,72 @@
+package ferrodl.optim
+
+import ferrodl.feature.Sample
+import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, Sequential, Tanh}
+import ferrodl.tensor.Tensor
+import org.apache.spark.{SparkConf, SparkContext}
+import org.junit.Assert._
+import org.junit.{AfterClass, BeforeClass, Test}
+
+import scala.util.Random
+
+object LocalSparkTrainingTest {
+  var sc: SparkContext = _
+
+  @BeforeClass def start(): Unit = {
+    sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("ferrodl-test").set("spark.ui.enabled", "false"))
+    sc.setLogLevel("WARN")
+  }
+
+  @AfterClass def stop(): Unit = if (sc != null) sc.stop()
+
+  /** Three Gaussian blobs in 4-D: a problem a small MLP must solve almost perfectly. */
+  def blobs(n: Int, seed: Int): Seq[Sample] = {
+    val r = new Random(seed)
+    val centres = Array(Array(2f, 0f, 0f, 1f), Array(-2f, 1f, 0f, 0f), Array(0f, -2f, 2f, 0f))
+    Seq.tabulate(n) { i =>
+      val c = i % 3
+      Sample(Tensor(Array.tabulate(4)(j => centres(c)(j) + 0.5f * r.nextGaussian().toFloat), Array(4)), (c + 1).toFloat)
+    }
+  }
+}
+
+class LocalSparkTrainingTest {
+  import LocalSparkTrainingTest._
+
+  @Test def trainsPredictsAndEvaluatesWithABatchThatIsNotAMultipleOfTheCores(): Unit = {
+    val train = sc.parallelize(blobs(600, 1), 3)
+    val test = sc.parallelize(blobs(300, 2), 2)
+    val model = Sequential().add(Linear(4, 8)).add(Tanh()).add(Linear(8, 3)).add(LogSoftMax())
+    val before = model.evaluate(test, Array(new Top1Accuracy()))(0)._1.result()._1
+    val opt = Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = 37)
+      .setOptimMethod(new SGD(learningRate = 0.2))
+      .setEndWhen(Trigger.maxEpoch(3))
+    val trained = opt.optimize()
+    val d = opt.asInstanceOf[DistriOptimizer]
+    assertEquals("iterations for 3 epochs of 600 at 37", 3 * math.ceil(600 / 37.0).toInt, d.timings.length)
+    val acc = trained.evaluate(test, Array(new Top1Accuracy()), Some(50))(0)._1
+    assertTrue(s"accuracy $acc (before: $before)", acc.result()._1 > 0.95)
+    assertEquals(300, acc.result()._2)
+    val classes = trained.predictClass(test).collect()
+    val labels = test.map(_.label.storage(0).toInt).collect()
+    assertEquals(300, classes.length)
+    assertTrue(classes.zip(labels).count { case (p, l) => p == l } > 285)
+    val outputs = trained.predict(test, 64).collect()
+    assertArrayEquals(Array(3), outputs.head.size())
+  }
+
+  @Test def maxIterationStopsAndBadLabelsFailTheJobWithAClearMessage(): Unit = {
+    val bad = sc.parallelize(blobs(30, 3).map(s => Sample(s.feature, 7f)), 2)
+    val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())
+    val opt = Optimizer(model = model, sampleRDD = bad, criterion = ClassNLLCriterion(), batchSize = 8)
+      .setEndWhen(Trigger.maxIteration(2))
+    val e = try { opt.optimize(); fail("expected failure"); null }
+    catch { case e: Exception => e }
+    assertTrue(e.getMessage, e.getMessage.contains("label 7") && e.getMessage.contains("[1, 3]"))
+    val good = sc.parallelize(blobs(30, 4), 2)
+    val ok = Optimizer(model = model, sampleRDD = good, criterion = ClassNLLCriterion(), batchSize = 8)
+      .setEndWhen(Trigger.maxIteration(2))
+    ok.optimize()
+    assertEquals(2, ok.asInstanceOf[DistriOptimizer].timings.length)
+  }
+}
