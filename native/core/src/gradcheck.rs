@@ -23,13 +23,23 @@ fn rel(a: f64, n: f64) -> f64 {
     (a - n).abs() / 1f64.max(a.abs()).max(n.abs())
 }
 
-fn projected(m: &mut dyn Module<f64>, params: &[f64], x: &Tensor<f64>, r: &Tensor<f64>) -> Result<f64> {
+fn projected(
+    m: &mut dyn Module<f64>,
+    params: &[f64],
+    x: &Tensor<f64>,
+    r: &Tensor<f64>,
+) -> Result<f64> {
     let y = m.forward(params, x)?;
     Ok(y.iter().zip(r.iter()).map(|(a, b)| a * b).sum())
 }
 
 /// Checks a module's input and parameter gradients at `input` with parameters `params`.
-pub fn check_module(m: &mut dyn Module<f64>, params: &[f64], input: &Tensor<f64>, seed: u64) -> Result<GradCheck> {
+pub fn check_module(
+    m: &mut dyn Module<f64>,
+    params: &[f64],
+    input: &Tensor<f64>,
+    seed: u64,
+) -> Result<GradCheck> {
     let eps = 1e-6;
     let mut rng = Rng::new(seed);
     let y = m.forward(params, input)?;
@@ -64,11 +74,18 @@ pub fn check_module(m: &mut dyn Module<f64>, params: &[f64], input: &Tensor<f64>
         p[i] = orig;
         param_error = param_error.max(rel(gp[i], (lp - lm) / (2.0 * eps)));
     }
-    Ok(GradCheck { input_error, param_error })
+    Ok(GradCheck {
+        input_error,
+        param_error,
+    })
 }
 
 /// Checks a criterion's gradient with respect to its input; returns the largest relative error.
-pub fn check_criterion(c: &dyn Criterion<f64>, input: &Tensor<f64>, target: &Tensor<f64>) -> Result<f64> {
+pub fn check_criterion(
+    c: &dyn Criterion<f64>,
+    input: &Tensor<f64>,
+    target: &Tensor<f64>,
+) -> Result<f64> {
     let eps = 1e-6;
     let g = c.backward(input, target)?;
     let mut x = input.as_standard_layout().into_owned();

@@ -132,12 +132,19 @@ impl<T: Element> Model<T> {
         self.set_training(true);
         self.forward(input)?;
         let (loss, grad) = match &self.last {
-            Some((_, output)) => (criterion.loss_sum(output, target)?, criterion.grad_sum(output, target)?),
+            Some((_, output)) => (
+                criterion.loss_sum(output, target)?,
+                criterion.grad_sum(output, target)?,
+            ),
             None => return Err(Error::state("train", "forward produced no output")),
         };
         self.backward(&grad)?;
         if let Some(index) = self.grads.iter().position(|g| !g.is_finite()) {
-            return Err(Error::NonFinite { op: "backward".into(), what: "gradient".into(), index });
+            return Err(Error::NonFinite {
+                op: "backward".into(),
+                what: "gradient".into(),
+                index,
+            });
         }
         Ok(loss)
     }

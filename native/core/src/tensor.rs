@@ -57,7 +57,12 @@ pub fn as_batch<'a, T: Element>(
 }
 
 /// Checks that two tensors have the same shape (e.g. a gradient and the output it belongs to).
-pub fn check_same_shape<T>(layer: &str, what: &str, reference: &[usize], actual: &Tensor<T>) -> Result<()> {
+pub fn check_same_shape<T>(
+    layer: &str,
+    what: &str,
+    reference: &[usize],
+    actual: &Tensor<T>,
+) -> Result<()> {
     if reference == actual.shape() {
         Ok(())
     } else {

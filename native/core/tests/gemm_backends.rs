@@ -18,8 +18,16 @@ fn naive(alpha: f32, a: &Array2<f32>, b: &Array2<f32>, beta: f32, c: &Array2<f32
 }
 
 fn check(backend: Backend, m: usize, n: usize, k: usize, ta: bool, tb: bool, rng: &mut Rng) {
-    let a = if ta { random(rng, k, m).reversed_axes() } else { random(rng, m, k) };
-    let b = if tb { random(rng, n, k).reversed_axes() } else { random(rng, k, n) };
+    let a = if ta {
+        random(rng, k, m).reversed_axes()
+    } else {
+        random(rng, m, k)
+    };
+    let b = if tb {
+        random(rng, n, k).reversed_axes()
+    } else {
+        random(rng, k, n)
+    };
     let c0 = random(rng, m, n);
     for (alpha, beta) in [(1.0f32, 0.0f32), (0.5, 1.0), (-2.0, 0.25)] {
         let mut c = c0.clone();
@@ -39,7 +47,15 @@ fn check(backend: Backend, m: usize, n: usize, k: usize, ta: bool, tb: bool, rng
 #[test]
 fn backends_match_naive_on_random_shapes() {
     let mut rng = Rng::new(2024);
-    let shapes = [(1, 1, 1), (1, 7, 3), (5, 1, 9), (13, 17, 19), (64, 33, 100), (128, 100, 784), (3, 250, 2)];
+    let shapes = [
+        (1, 1, 1),
+        (1, 7, 3),
+        (5, 1, 9),
+        (13, 17, 19),
+        (64, 33, 100),
+        (128, 100, 784),
+        (3, 250, 2),
+    ];
     for backend in [Backend::Mkl, Backend::Rust] {
         for &(m, n, k) in &shapes {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -47,8 +63,20 @@ fn backends_match_naive_on_random_shapes() {
             }
         }
         for _ in 0..20 {
-            let (m, n, k) = (1 + rng.below(70) as usize, 1 + rng.below(70) as usize, 1 + rng.below(70) as usize);
-            check(backend, m, n, k, rng.below(2) == 1, rng.below(2) == 1, &mut rng);
+            let (m, n, k) = (
+                1 + rng.below(70) as usize,
+                1 + rng.below(70) as usize,
+                1 + rng.below(70) as usize,
+            );
+            check(
+                backend,
+                m,
+                n,
+                k,
+                rng.below(2) == 1,
+                rng.below(2) == 1,
+                &mut rng,
+            );
         }
     }
 }
@@ -64,10 +92,19 @@ fn strided_sub_views_and_non_contiguous_output() {
         let mut big_c = Array2::<f32>::zeros((12, 20));
         let c = big_c.slice_mut(s![1..11, 2..18;2]);
         matmul_with(backend, 1.0, a, b, 0.0, c).expect("gemm");
-        let want = naive(1.0, &a.to_owned(), &b.to_owned(), 0.0, &Array2::zeros((10, 8)));
+        let want = naive(
+            1.0,
+            &a.to_owned(),
+            &b.to_owned(),
+            0.0,
+            &Array2::zeros((10, 8)),
+        );
         let got = big_c.slice(s![1..11, 2..18;2]);
         for ((i, j), w) in want.indexed_iter() {
-            assert!((got[[i, j]] as f64 - w).abs() < 1e-4, "{backend:?} [{i},{j}]");
+            assert!(
+                (got[[i, j]] as f64 - w).abs() < 1e-4,
+                "{backend:?} [{i},{j}]"
+            );
         }
         assert_eq!(big_c[[0, 0]], 0.0);
     }
@@ -81,7 +118,15 @@ fn f64_gemm_and_shape_errors() {
     matmul_with(Backend::Auto, 1.0, a.view(), b.view(), 0.0, c.view_mut()).expect("gemm");
     assert_eq!(c, a.dot(&b));
     let mut wrong = Array2::<f64>::zeros((2, 2));
-    let err = matmul_with(Backend::Rust, 1.0, a.view(), b.view(), 0.0, wrong.view_mut()).unwrap_err();
+    let err = matmul_with(
+        Backend::Rust,
+        1.0,
+        a.view(),
+        b.view(),
+        0.0,
+        wrong.view_mut(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("gemm"), "{err}");
 }
 

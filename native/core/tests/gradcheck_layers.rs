@@ -12,7 +12,12 @@ const TOL: f64 = 1e-6;
 fn random(shape: &[usize], seed: u64) -> Tensor<f64> {
     let mut rng = Rng::new(seed);
     let n = shape.iter().product();
-    from_vec("test", shape, (0..n).map(|_| rng.uniform(-2.0, 2.0)).collect()).expect("shape")
+    from_vec(
+        "test",
+        shape,
+        (0..n).map(|_| rng.uniform(-2.0, 2.0)).collect(),
+    )
+    .expect("shape")
 }
 
 fn params(m: &dyn Module<f64>, seed: u64) -> Vec<f64> {
@@ -25,13 +30,26 @@ fn assert_module(m: &mut dyn Module<f64>, shape: &[usize], seed: u64) {
     let p = params(m, seed);
     let x = random(shape, seed + 1);
     let r = check_module(m, &p, &x, seed + 2).expect("gradcheck runs");
-    assert!(r.input_error < TOL && r.param_error < TOL, "{} at {shape:?}: {r:?}", m.describe());
+    assert!(
+        r.input_error < TOL && r.param_error < TOL,
+        "{} at {shape:?}: {r:?}",
+        m.describe()
+    );
 }
 
 #[test]
 fn linear() {
-    for (i, o, bias, shape) in [(5, 3, true, vec![4, 5]), (7, 1, false, vec![2, 7]), (3, 6, true, vec![3]), (1, 1, true, vec![9, 1])] {
-        assert_module(&mut Linear::new(i, o, bias).expect("linear"), &shape, 10 + i as u64);
+    for (i, o, bias, shape) in [
+        (5, 3, true, vec![4, 5]),
+        (7, 1, false, vec![2, 7]),
+        (3, 6, true, vec![3]),
+        (1, 1, true, vec![9, 1]),
+    ] {
+        assert_module(
+            &mut Linear::new(i, o, bias).expect("linear"),
+            &shape,
+            10 + i as u64,
+        );
     }
 }
 
@@ -39,7 +57,11 @@ fn linear() {
 fn reshape() {
     assert_module(&mut Reshape::new(vec![12], None).expect("r"), &[2, 3, 4], 1);
     assert_module(&mut Reshape::new(vec![3, 4], None).expect("r"), &[12], 2);
-    assert_module(&mut Reshape::new(vec![6], Some(true)).expect("r"), &[1, 2, 3], 3);
+    assert_module(
+        &mut Reshape::new(vec![6], Some(true)).expect("r"),
+        &[1, 2, 3],
+        3,
+    );
 }
 
 #[test]

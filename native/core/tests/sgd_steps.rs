@@ -21,9 +21,18 @@ fn plain_sgd_with_learning_rate_decay() {
 
 #[test]
 fn momentum_weight_decay_and_nesterov() {
-    let sgd = Sgd { learning_rate: 0.1, momentum: 0.9, weight_decay: 0.01, ..Sgd::default() }.validated().expect("sgd");
+    let sgd = Sgd {
+        learning_rate: 0.1,
+        momentum: 0.9,
+        weight_decay: 0.01,
+        ..Sgd::default()
+    }
+    .validated()
+    .expect("sgd");
     let mut w = vec![1.0f32];
-    let s = sgd.step(&mut w, &[1.0], OptimState::default()).expect("step");
+    let s = sgd
+        .step(&mut w, &[1.0], OptimState::default())
+        .expect("step");
     // g = 1 + 0.01 = 1.01, v = g, w = 1 - 0.1 * 1.01
     assert_eq!(w[0], 1.0 - 0.1 * 1.01f32);
     assert_eq!(s.buffers[0], vec![1.01f32]);
@@ -34,25 +43,46 @@ fn momentum_weight_decay_and_nesterov() {
     assert_eq!(s.buffers[0][0], v);
     assert_eq!(w[0], w1 - 0.1 * v);
 
-    let nag = Sgd { learning_rate: 0.1, momentum: 0.5, nesterov: true, ..Sgd::default() }.validated().expect("nag");
+    let nag = Sgd {
+        learning_rate: 0.1,
+        momentum: 0.5,
+        nesterov: true,
+        ..Sgd::default()
+    }
+    .validated()
+    .expect("nag");
     let mut w = vec![0.0f32];
-    nag.step(&mut w, &[2.0], OptimState::default()).expect("step");
+    nag.step(&mut w, &[2.0], OptimState::default())
+        .expect("step");
     assert_eq!(w[0], -0.1 * (2.0 + 0.5 * 2.0));
-    assert!(Sgd { nesterov: true, ..Sgd::default() }.validated().is_err());
+    assert!(Sgd {
+        nesterov: true,
+        ..Sgd::default()
+    }
+    .validated()
+    .is_err());
     assert!(Sgd::new(f64::NAN, 0.0).is_err());
 }
 
 #[test]
 fn state_round_trips_and_rejects_corruption() {
-    let s = OptimState { step: 42, buffers: vec![vec![1.5, -2.0, 3.25], vec![]] };
+    let s = OptimState {
+        step: 42,
+        buffers: vec![vec![1.5, -2.0, 3.25], vec![]],
+    };
     let bytes = s.to_bytes();
     assert_eq!(OptimState::from_bytes(&bytes).expect("decode"), s);
     for cut in 0..bytes.len() {
-        assert!(OptimState::from_bytes(&bytes[..cut]).is_err(), "truncated at {cut}");
+        assert!(
+            OptimState::from_bytes(&bytes[..cut]).is_err(),
+            "truncated at {cut}"
+        );
     }
     let mut bad = bytes.clone();
     bad[0] = b'X';
     assert!(OptimState::from_bytes(&bad).is_err());
     let mut w = vec![0.0f32; 2];
-    assert!(Sgd::default().step(&mut w, &[1.0], OptimState::default()).is_err());
+    assert!(Sgd::default()
+        .step(&mut w, &[1.0], OptimState::default())
+        .is_err());
 }

@@ -7,9 +7,17 @@ use ferrodl_core::{Error, Model};
 fn mlp() -> Node {
     Node::new("Sequential")
         .child(Node::new("Reshape").ints("size", &[4]))
-        .child(Node::new("Linear").ints("inputSize", &[4]).ints("outputSize", &[3]))
+        .child(
+            Node::new("Linear")
+                .ints("inputSize", &[4])
+                .ints("outputSize", &[3]),
+        )
         .child(Node::new("Tanh"))
-        .child(Node::new("Linear").ints("inputSize", &[3]).ints("outputSize", &[2]))
+        .child(
+            Node::new("Linear")
+                .ints("inputSize", &[3])
+                .ints("outputSize", &[2]),
+        )
         .child(Node::new("LogSoftMax"))
 }
 
@@ -18,14 +26,20 @@ fn encode_decode_round_trip_and_every_truncation_fails() {
     let bytes = encode(&mlp().floats("x", &[1.5]));
     assert_eq!(decode(&bytes).expect("decode"), mlp().floats("x", &[1.5]));
     for cut in 0..bytes.len() {
-        assert!(matches!(decode(&bytes[..cut]), Err(Error::Corrupt { .. })), "cut at {cut}");
+        assert!(
+            matches!(decode(&bytes[..cut]), Err(Error::Corrupt { .. })),
+            "cut at {cut}"
+        );
     }
     let mut extra = bytes.clone();
     extra.push(0);
     assert!(decode(&extra).is_err());
     let mut flipped = bytes.clone();
     flipped[4] = 9;
-    assert!(decode(&flipped).unwrap_err().to_string().contains("version"));
+    assert!(decode(&flipped)
+        .unwrap_err()
+        .to_string()
+        .contains("version"));
     // A huge declared list length must not allocate or panic.
     let mut huge = encode(&Node::new("Linear").ints("inputSize", &[1]));
     let at = huge.len() - 2 - 8 - 4;
@@ -35,9 +49,22 @@ fn encode_decode_round_trip_and_every_truncation_fails() {
 
 #[test]
 fn unknown_layers_and_bad_arguments_are_errors() {
-    let e = build_module::<f32>(&Node::new("Sequential").child(Node::new("Frobnicate"))).err().expect("error");
-    assert_eq!(e, Error::UnknownLayer { kind: "Frobnicate".into() });
-    let e = build_module::<f32>(&Node::new("Linear").ints("inputSize", &[0]).ints("outputSize", &[2])).err().expect("error");
+    let e = build_module::<f32>(&Node::new("Sequential").child(Node::new("Frobnicate")))
+        .err()
+        .expect("error");
+    assert_eq!(
+        e,
+        Error::UnknownLayer {
+            kind: "Frobnicate".into()
+        }
+    );
+    let e = build_module::<f32>(
+        &Node::new("Linear")
+            .ints("inputSize", &[0])
+            .ints("outputSize", &[2]),
+    )
+    .err()
+    .expect("error");
     assert!(e.to_string().contains("inputSize"), "{e}");
     assert!(build_criterion::<f32>(&Node::new("MSECriterion")).is_err());
 }
@@ -48,31 +75,49 @@ fn model_trains_and_reports_shape_errors_then_keeps_working() {
     let mut model = Model::new(module, 1);
     assert_eq!(model.num_params(), 4 * 3 + 3 + 3 * 2 + 2);
     let crit = build_criterion::<f32>(&Node::new("ClassNLLCriterion")).expect("criterion");
-    let x = from_vec("x", &[2, 2, 2], vec![0.1, 0.2, 0.3, 0.4, -0.1, -0.2, -0.3, -0.4]).expect("x");
+    let x = from_vec(
+        "x",
+        &[2, 2, 2],
+        vec![0.1, 0.2, 0.3, 0.4, -0.1, -0.2, -0.3, -0.4],
+    )
+    .expect("x");
     let t = from_vec("t", &[2], vec![1.0, 2.0]).expect("t");
-    let first = model.train_batch(crit.as_ref(), x.clone(), &t).expect("train");
+    let first = model
+        .train_batch(crit.as_ref(), x.clone(), &t)
+        .expect("train");
     assert_eq!(first.norm, 2.0);
     // A few steps of gradient descent lower the loss.
     let mut w = model.weights().to_vec();
     for _ in 0..50 {
-        model.train_batch(crit.as_ref(), x.clone(), &t).expect("train");
+        model
+            .train_batch(crit.as_ref(), x.clone(), &t)
+            .expect("train");
         for (w, g) in w.iter_mut().zip(model.grads()) {
             *w -= 0.1 * g;
         }
         model.set_weights(&w).expect("weights");
     }
-    let last = model.train_batch(crit.as_ref(), x.clone(), &t).expect("train");
+    let last = model
+        .train_batch(crit.as_ref(), x.clone(), &t)
+        .expect("train");
     assert!(last.sum < first.sum * 0.5, "{last:?} vs {first:?}");
 
     let bad = from_vec("x", &[2, 5], vec![0.0; 10]).expect("x");
-    let e = model.forward(bad).err().expect("shape error");
+    let e = model.forward(bad).expect_err("shape error");
     let msg = e.to_string();
     assert!(msg.contains("Reshape") && msg.contains("[2, 5]"), "{msg}");
     let t_bad = from_vec("t", &[2], vec![1.0, 3.0]).expect("t");
-    let e = model.train_batch(crit.as_ref(), x.clone(), &t_bad).err().expect("label error");
-    assert!(matches!(e, Error::LabelOutOfRange { n_classes: 2, .. }), "{e}");
+    let e = model
+        .train_batch(crit.as_ref(), x.clone(), &t_bad)
+        .expect_err("label error");
+    assert!(
+        matches!(e, Error::LabelOutOfRange { n_classes: 2, .. }),
+        "{e}"
+    );
     let nan = from_vec("x", &[2, 4], vec![f32::NAN; 8]).expect("x");
     assert!(matches!(model.forward(nan), Err(Error::NonFinite { .. })));
     assert!(model.set_weights(&[0.0; 3]).is_err());
-    model.train_batch(crit.as_ref(), x, &t).expect("still works");
+    model
+        .train_batch(crit.as_ref(), x, &t)
+        .expect("still works");
 }

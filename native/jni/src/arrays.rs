@@ -13,10 +13,21 @@ pub fn read_floats(env: &Env<'_>, arr: &JFloatArray<'_>) -> JniResult<Vec<f32>> 
 }
 
 /// Copies `data` into a Java `float[]` of exactly the same length.
-pub fn write_floats(env: &Env<'_>, arr: &JFloatArray<'_>, data: &[f32], op: &'static str) -> JniResult<()> {
+pub fn write_floats(
+    env: &Env<'_>,
+    arr: &JFloatArray<'_>,
+    data: &[f32],
+    op: &'static str,
+) -> JniResult<()> {
     let n = arr.len(env)?;
     if n != data.len() {
-        return Err(ferrodl_core::Error::BufferSize { op: op.into(), what: "output".into(), expected: data.len(), actual: n }.into());
+        return Err(ferrodl_core::Error::BufferSize {
+            op: op.into(),
+            what: "output".into(),
+            expected: data.len(),
+            actual: n,
+        }
+        .into());
     }
     arr.set_region(env, 0, data)?;
     Ok(())
@@ -35,7 +46,10 @@ pub fn new_ints<'local>(env: &mut Env<'local>, data: &[usize]) -> JniResult<JInt
         .iter()
         .map(|&d| i32::try_from(d))
         .collect::<Result<Vec<i32>, _>>()
-        .map_err(|_| JniError::InvalidArgument { op: "shape", reason: "dimension exceeds int".into() })?;
+        .map_err(|_| JniError::InvalidArgument {
+            op: "shape",
+            reason: "dimension exceeds int".into(),
+        })?;
     let arr = JIntArray::new(env, v.len())?;
     arr.set_region(env, 0, &v)?;
     Ok(arr)
@@ -47,13 +61,21 @@ pub fn read_bytes(env: &Env<'_>, arr: &JByteArray<'_>) -> JniResult<Vec<u8>> {
 }
 
 /// A Java `float[]` and `int[]` shape as a tensor (the element count must match the shape).
-pub fn read_tensor(env: &Env<'_>, data: &JFloatArray<'_>, shape: &JIntArray<'_>, op: &'static str) -> JniResult<Tensor<f32>> {
+pub fn read_tensor(
+    env: &Env<'_>,
+    data: &JFloatArray<'_>,
+    shape: &JIntArray<'_>,
+    op: &'static str,
+) -> JniResult<Tensor<f32>> {
     let mut dims = vec![0i32; shape.len(env)?];
     shape.get_region(env, 0, &mut dims)?;
     let dims = dims
         .iter()
         .map(|&d| usize::try_from(d))
         .collect::<Result<Vec<usize>, _>>()
-        .map_err(|_| JniError::InvalidArgument { op, reason: format!("negative dimension in shape {dims:?}") })?;
+        .map_err(|_| JniError::InvalidArgument {
+            op,
+            reason: format!("negative dimension in shape {dims:?}"),
+        })?;
     Ok(from_vec(op, &dims, read_floats(env, data)?)?)
 }

@@ -25,10 +25,16 @@ impl ClassNLLCriterion {
     pub fn new(weights: Option<Vec<f64>>, size_average: bool) -> Result<Self> {
         if let Some(w) = &weights {
             if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
-                return Err(Error::invalid("ClassNLLCriterion", "class weights must be finite and >= 0"));
+                return Err(Error::invalid(
+                    "ClassNLLCriterion",
+                    "class weights must be finite and >= 0",
+                ));
             }
         }
-        Ok(ClassNLLCriterion { weights, size_average })
+        Ok(ClassNLLCriterion {
+            weights,
+            size_average,
+        })
     }
 
     /// The input as `[batch, n_classes]` and the zero-based class of each row.
@@ -39,13 +45,22 @@ impl ClassNLLCriterion {
     ) -> Result<(ArrayView2<'a, T>, Vec<usize>)> {
         let n_classes = *input.shape().last().unwrap_or(&0);
         if input.ndim() == 0 || input.ndim() > 2 || n_classes == 0 {
-            return Err(Error::shape("ClassNLLCriterion", "[batch, n_classes] or [n_classes]", input.shape()));
+            return Err(Error::shape(
+                "ClassNLLCriterion",
+                "[batch, n_classes] or [n_classes]",
+                input.shape(),
+            ));
         }
         let x = as_batch("ClassNLLCriterion", n_classes, input)?;
         let batch = x.dim().0;
-        let ok_target = target.len() == batch && (target.ndim() == 1 || (target.ndim() == 2 && target.shape()[1] == 1));
+        let ok_target = target.len() == batch
+            && (target.ndim() == 1 || (target.ndim() == 2 && target.shape()[1] == 1));
         if !ok_target {
-            return Err(Error::shape("ClassNLLCriterion (target)", format!("[{batch}] or [{batch}, 1]"), target.shape()));
+            return Err(Error::shape(
+                "ClassNLLCriterion (target)",
+                format!("[{batch}] or [{batch}, 1]"),
+                target.shape(),
+            ));
         }
         if let Some(w) = &self.weights {
             if w.len() != n_classes {
@@ -63,7 +78,12 @@ impl ClassNLLCriterion {
                 if label.fract() == 0.0 && label >= 1.0 && label <= n_classes as f64 {
                     Ok(label as usize - 1)
                 } else {
-                    Err(Error::LabelOutOfRange { layer: "ClassNLLCriterion".into(), label, index, n_classes })
+                    Err(Error::LabelOutOfRange {
+                        layer: "ClassNLLCriterion".into(),
+                        label,
+                        index,
+                        n_classes,
+                    })
                 }
             })
             .collect::<Result<Vec<usize>>>()?;
@@ -94,7 +114,11 @@ impl<T: Element> Criterion<T> for ClassNLLCriterion {
             norm += w;
         }
         if !sum.is_finite() {
-            return Err(Error::NonFinite { op: "ClassNLLCriterion".into(), what: "loss".into(), index: 0 });
+            return Err(Error::NonFinite {
+                op: "ClassNLLCriterion".into(),
+                what: "loss".into(),
+                index: 0,
+            });
         }
         Ok(LossSum { sum, norm })
     }

@@ -45,6 +45,10 @@ pub trait Criterion<T: Element>: Send {
             return Ok(g);
         }
         let norm = self.loss_sum(input, target)?.norm;
-        Ok(if norm > 0.0 { g.mapv(|x| x / T::lit(norm)) } else { g })
+        Ok(if norm > 0.0 {
+            g.mapv(|x| x / T::lit(norm))
+        } else {
+            g
+        })
     }
 }

@@ -82,7 +82,10 @@ pub fn matmul_with<T: Gemm>(
     }
     let limit = i32::MAX as usize;
     if m > limit || n > limit || k > limit || m.saturating_mul(n) > limit {
-        return Err(Error::invalid("gemm", format!("dimensions {m}x{n}x{k} exceed i32")));
+        return Err(Error::invalid(
+            "gemm",
+            format!("dimensions {m}x{n}x{k} exceed i32"),
+        ));
     }
     if m == 0 || n == 0 {
         return Ok(());

@@ -17,14 +17,26 @@ struct Operand<'a> {
 fn operand<'a>(v: ArrayView2<'a, f32>) -> Operand<'a> {
     let (rows, cols) = v.dim();
     if let Some(s) = v.to_slice() {
-        return Operand { data: Cow::Borrowed(s), trans: Transpose::None, ld: cols.max(1) as i32 };
+        return Operand {
+            data: Cow::Borrowed(s),
+            trans: Transpose::None,
+            ld: cols.max(1) as i32,
+        };
     }
     let t = v.reversed_axes();
     if let Some(s) = t.to_slice() {
-        return Operand { data: Cow::Borrowed(s), trans: Transpose::Ordinary, ld: rows.max(1) as i32 };
+        return Operand {
+            data: Cow::Borrowed(s),
+            trans: Transpose::Ordinary,
+            ld: rows.max(1) as i32,
+        };
     }
     let owned: Vec<f32> = t.reversed_axes().iter().copied().collect();
-    Operand { data: Cow::Owned(owned), trans: Transpose::None, ld: cols.max(1) as i32 }
+    Operand {
+        data: Cow::Owned(owned),
+        trans: Transpose::None,
+        ld: cols.max(1) as i32,
+    }
 }
 
 /// `c = alpha * a · b + beta * c` with MKL. Shapes are checked by the caller.

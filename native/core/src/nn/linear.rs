@@ -40,8 +40,11 @@ impl Linear {
     }
 
     fn weight<'a, T: Element>(&self, params: &'a [T]) -> Result<ArrayView2<'a, T>> {
-        ArrayView2::from_shape((self.output_size, self.input_size), &params[..self.weight_len()])
-            .map_err(|e| Error::invalid("Linear", e.to_string()))
+        ArrayView2::from_shape(
+            (self.output_size, self.input_size),
+            &params[..self.weight_len()],
+        )
+        .map_err(|e| Error::invalid("Linear", e.to_string()))
     }
 
     fn weight_len(&self) -> usize {
@@ -51,7 +54,11 @@ impl Linear {
 
 impl<T: Element> Module<T> for Linear {
     fn describe(&self) -> String {
-        let bias = if self.with_bias { "" } else { ", withBias=false" };
+        let bias = if self.with_bias {
+            ""
+        } else {
+            ", withBias=false"
+        };
         format!("Linear({} -> {}{bias})", self.input_size, self.output_size)
     }
 
@@ -73,7 +80,9 @@ impl<T: Element> Module<T> for Linear {
         let mut y = ndarray::Array2::<T>::zeros((batch, self.output_size));
         let beta = if self.with_bias {
             let bias = ArrayView1::from(&params[self.weight_len()..]);
-            y.rows_mut().into_iter().for_each(|mut row| row.assign(&bias));
+            y.rows_mut()
+                .into_iter()
+                .for_each(|mut row| row.assign(&bias));
             T::one()
         } else {
             T::zero()

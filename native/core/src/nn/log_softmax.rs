@@ -19,7 +19,11 @@ fn check_rank<T>(input: &Tensor<T>) -> Result<()> {
     if input.ndim() == 1 || input.ndim() == 2 {
         Ok(())
     } else {
-        Err(Error::shape("LogSoftMax", "[n] or [batch, n]", input.shape()))
+        Err(Error::shape(
+            "LogSoftMax",
+            "[n] or [batch, n]",
+            input.shape(),
+        ))
     }
 }
 
@@ -54,7 +58,9 @@ impl<T: Element> Module<T> for LogSoftMax {
         let mut gx = grad_output.to_owned();
         for (mut g, y) in gx.lanes_mut(last).into_iter().zip(output.lanes(last)) {
             let total = g.sum();
-            Zip::from(&mut g).and(&y).for_each(|g, &y| *g -= y.exp() * total);
+            Zip::from(&mut g)
+                .and(&y)
+                .for_each(|g, &y| *g -= y.exp() * total);
         }
         Ok(gx)
     }

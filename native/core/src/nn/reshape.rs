@@ -27,7 +27,10 @@ impl Reshape {
         if size.is_empty() || size.contains(&0) {
             return Err(Error::invalid(
                 "Reshape",
-                format!("size must be non-empty and positive, got {}", fmt_shape(&size)),
+                format!(
+                    "size must be non-empty and positive, got {}",
+                    fmt_shape(&size)
+                ),
             ));
         }
         Ok(Reshape { size, batch_mode })
@@ -46,7 +49,8 @@ impl Reshape {
         if whole {
             (n == per).then(|| self.size.clone())
         } else {
-            (!input.is_empty() && first * per == n).then(|| [vec![first], self.size.clone()].concat())
+            (!input.is_empty() && first * per == n)
+                .then(|| [vec![first], self.size.clone()].concat())
         }
     }
 }

@@ -34,7 +34,8 @@ impl<T: Element> Sequential<T> {
         Self::default()
     }
 
-    /// Appends a child; returns `self` so calls chain as in BigDL.
+    /// Appends a child; returns `self` so calls chain as in BigDL (hence the name `add`).
+    #[allow(clippy::should_implement_trait)]
     pub fn add(mut self, child: Box<dyn Module<T>>) -> Self {
         self.children.push(child);
         self
@@ -83,7 +84,11 @@ impl<T: Element> Module<T> for Sequential<T> {
             let y = child.forward(&params[o..o + n], x)?;
             self.outputs.push(y);
         }
-        Ok(self.outputs.last().cloned().unwrap_or_else(|| input.clone()))
+        Ok(self
+            .outputs
+            .last()
+            .cloned()
+            .unwrap_or_else(|| input.clone()))
     }
 
     fn backward(
@@ -114,6 +119,8 @@ impl<T: Element> Module<T> for Sequential<T> {
     }
 
     fn set_training(&mut self, training: bool) {
-        self.children.iter_mut().for_each(|c| c.set_training(training));
+        self.children
+            .iter_mut()
+            .for_each(|c| c.set_training(training));
     }
 }

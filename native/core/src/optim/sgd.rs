@@ -36,17 +36,37 @@ impl Default for Sgd {
 impl Sgd {
     /// Plain SGD with a learning rate and its decay.
     pub fn new(learning_rate: f64, learning_rate_decay: f64) -> Result<Sgd> {
-        Sgd { learning_rate, learning_rate_decay, ..Sgd::default() }.validated()
+        Sgd {
+            learning_rate,
+            learning_rate_decay,
+            ..Sgd::default()
+        }
+        .validated()
     }
 
     /// Checks the hyper-parameters.
     pub fn validated(self) -> Result<Sgd> {
-        let all = [self.learning_rate, self.learning_rate_decay, self.weight_decay, self.momentum, self.dampening];
-        if all.iter().any(|x| !x.is_finite()) || self.learning_rate < 0.0 || self.learning_rate_decay < 0.0 {
-            return Err(Error::invalid("SGD", format!("hyper-parameters must be finite and >= 0: {self:?}")));
+        let all = [
+            self.learning_rate,
+            self.learning_rate_decay,
+            self.weight_decay,
+            self.momentum,
+            self.dampening,
+        ];
+        if all.iter().any(|x| !x.is_finite())
+            || self.learning_rate < 0.0
+            || self.learning_rate_decay < 0.0
+        {
+            return Err(Error::invalid(
+                "SGD",
+                format!("hyper-parameters must be finite and >= 0: {self:?}"),
+            ));
         }
         if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
-            return Err(Error::invalid("SGD", "Nesterov momentum needs momentum > 0 and dampening = 0"));
+            return Err(Error::invalid(
+                "SGD",
+                "Nesterov momentum needs momentum > 0 and dampening = 0",
+            ));
         }
         Ok(self)
     }
@@ -57,12 +77,26 @@ impl Sgd {
     }
 
     /// Applies one step to `weights` in place and returns the next state.
-    pub fn step(&self, weights: &mut [f32], grads: &[f32], mut state: OptimState) -> Result<OptimState> {
+    pub fn step(
+        &self,
+        weights: &mut [f32],
+        grads: &[f32],
+        mut state: OptimState,
+    ) -> Result<OptimState> {
         if weights.len() != grads.len() {
-            return Err(Error::BufferSize { op: "SGD".into(), what: "gradient".into(), expected: weights.len(), actual: grads.len() });
+            return Err(Error::BufferSize {
+                op: "SGD".into(),
+                what: "gradient".into(),
+                expected: weights.len(),
+                actual: grads.len(),
+            });
         }
         let lr = self.current_rate(state.step) as f32;
-        let (wd, mom, damp) = (self.weight_decay as f32, self.momentum as f32, self.dampening as f32);
+        let (wd, mom, damp) = (
+            self.weight_decay as f32,
+            self.momentum as f32,
+            self.dampening as f32,
+        );
         if self.momentum == 0.0 {
             for (w, g) in weights.iter_mut().zip(grads) {
                 *w -= lr * (g + wd * *w);
@@ -74,11 +108,20 @@ impl Sgd {
             }
             let v = &mut state.buffers[0];
             if v.len() != weights.len() {
-                return Err(Error::BufferSize { op: "SGD".into(), what: "momentum".into(), expected: weights.len(), actual: v.len() });
+                return Err(Error::BufferSize {
+                    op: "SGD".into(),
+                    what: "momentum".into(),
+                    expected: weights.len(),
+                    actual: v.len(),
+                });
             }
             for ((w, g), v) in weights.iter_mut().zip(grads).zip(v.iter_mut()) {
                 let g = g + wd * *w;
-                *v = if first { g } else { mom * *v + (1.0 - damp) * g };
+                *v = if first {
+                    g
+                } else {
+                    mom * *v + (1.0 - damp) * g
+                };
                 let update = if self.nesterov { g + mom * *v } else { *v };
                 *w -= lr * update;
             }

@@ -23,7 +23,8 @@ impl OptimState {
         out.extend_from_slice(&(self.buffers.len() as u32).to_le_bytes());
         for b in &self.buffers {
             out.extend_from_slice(&(b.len() as u64).to_le_bytes());
-            b.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+            b.iter()
+                .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
         }
         out
     }
@@ -32,7 +33,10 @@ impl OptimState {
     pub fn from_bytes(bytes: &[u8]) -> Result<OptimState> {
         let mut cur = Cursor { bytes, pos: 0 };
         if cur.take(4)? != MAGIC {
-            return Err(Error::corrupt(0, "not a ferrodl optimiser state (bad magic)"));
+            return Err(Error::corrupt(
+                0,
+                "not a ferrodl optimiser state (bad magic)",
+            ));
         }
         let step = cur.u64()?;
         let nbuf = cur.u32()? as usize;
@@ -40,10 +44,17 @@ impl OptimState {
         for _ in 0..nbuf {
             let len = cur.u64()? as usize;
             let raw = cur.take(len.saturating_mul(4))?;
-            buffers.push(raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect());
+            buffers.push(
+                raw.chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect(),
+            );
         }
         if cur.pos != bytes.len() {
-            return Err(Error::corrupt(cur.pos, "trailing bytes after optimiser state"));
+            return Err(Error::corrupt(
+                cur.pos,
+                "trailing bytes after optimiser state",
+            ));
         }
         Ok(OptimState { step, buffers })
     }
@@ -56,9 +67,16 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or_else(|| {
-            Error::corrupt(self.pos, format!("optimiser state truncated: needs {n} more bytes"))
-        })?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.bytes.len())
+            .ok_or_else(|| {
+                Error::corrupt(
+                    self.pos,
+                    format!("optimiser state truncated: needs {n} more bytes"),
+                )
+            })?;
         let s = &self.bytes[self.pos..end];
         self.pos = end;
         Ok(s)

@@ -35,7 +35,10 @@ impl<'a> Reader<'a> {
             }
             None => Err(Error::corrupt(
                 self.pos,
-                format!("truncated: {what} needs {n} bytes, {} left", self.bytes.len() - self.pos),
+                format!(
+                    "truncated: {what} needs {n} bytes, {} left",
+                    self.bytes.len() - self.pos
+                ),
             )),
         }
     }
@@ -53,7 +56,10 @@ impl<'a> Reader<'a> {
     fn count(&mut self, what: &str, elem_size: usize) -> Result<usize> {
         let n = u32::from_be_bytes(self.array(what)?) as usize;
         if n.saturating_mul(elem_size) > self.bytes.len() - self.pos {
-            return Err(Error::corrupt(self.pos, format!("{what} of {n} elements exceeds the data")));
+            return Err(Error::corrupt(
+                self.pos,
+                format!("{what} of {n} elements exceeds the data"),
+            ));
         }
         Ok(n)
     }
@@ -62,7 +68,8 @@ impl<'a> Reader<'a> {
         let n = self.u16(what)? as usize;
         let at = self.pos;
         let b = self.take(n, what)?;
-        String::from_utf8(b.to_vec()).map_err(|_| Error::corrupt(at, format!("{what} is not UTF-8")))
+        String::from_utf8(b.to_vec())
+            .map_err(|_| Error::corrupt(at, format!("{what} is not UTF-8")))
     }
 
     fn node(&mut self, depth: usize) -> Result<Node> {
@@ -71,21 +78,38 @@ impl<'a> Reader<'a> {
         }
         let kind = self.str("layer type")?;
         let name = self.str("layer name")?;
-        let mut node = Node { kind, name, ..Node::default() };
+        let mut node = Node {
+            kind,
+            name,
+            ..Node::default()
+        };
         for _ in 0..self.u16("attribute count")? {
             let key = self.str("attribute name")?;
             let at = self.pos;
             let attr = match self.take(1, "attribute tag")?[0] {
                 b'i' => {
                     let n = self.count("integer list", 8)?;
-                    Attr::Ints((0..n).map(|_| self.array("integer").map(i64::from_be_bytes)).collect::<Result<_>>()?)
+                    Attr::Ints(
+                        (0..n)
+                            .map(|_| self.array("integer").map(i64::from_be_bytes))
+                            .collect::<Result<_>>()?,
+                    )
                 }
                 b'f' => {
                     let n = self.count("float list", 8)?;
-                    Attr::Floats((0..n).map(|_| self.array("float").map(f64::from_be_bytes)).collect::<Result<_>>()?)
+                    Attr::Floats(
+                        (0..n)
+                            .map(|_| self.array("float").map(f64::from_be_bytes))
+                            .collect::<Result<_>>()?,
+                    )
                 }
                 b's' => Attr::Str(self.str("string attribute")?),
-                t => return Err(Error::corrupt(at, format!("unknown attribute tag {t:#04x} for '{key}'"))),
+                t => {
+                    return Err(Error::corrupt(
+                        at,
+                        format!("unknown attribute tag {t:#04x} for '{key}'"),
+                    ))
+                }
             };
             node.attrs.insert(key, attr);
         }
@@ -100,15 +124,24 @@ impl<'a> Reader<'a> {
 pub fn decode(bytes: &[u8]) -> Result<Node> {
     let mut r = Reader { bytes, pos: 0 };
     if r.take(4, "magic")? != MAGIC {
-        return Err(Error::corrupt(0, "not a ferrodl model description (bad magic)"));
+        return Err(Error::corrupt(
+            0,
+            "not a ferrodl model description (bad magic)",
+        ));
     }
     let version = r.u16("version")?;
     if version != VERSION {
-        return Err(Error::corrupt(4, format!("unsupported description version {version}, this engine reads {VERSION}")));
+        return Err(Error::corrupt(
+            4,
+            format!("unsupported description version {version}, this engine reads {VERSION}"),
+        ));
     }
     let node = r.node(0)?;
     if r.pos != bytes.len() {
-        return Err(Error::corrupt(r.pos, format!("{} trailing bytes", bytes.len() - r.pos)));
+        return Err(Error::corrupt(
+            r.pos,
+            format!("{} trailing bytes", bytes.len() - r.pos),
+        ));
     }
     Ok(node)
 }
@@ -130,12 +163,14 @@ fn put_node(out: &mut Vec<u8>, node: &Node) {
             Attr::Ints(v) => {
                 out.push(b'i');
                 out.extend_from_slice(&(v.len() as u32).to_be_bytes());
-                v.iter().for_each(|x| out.extend_from_slice(&x.to_be_bytes()));
+                v.iter()
+                    .for_each(|x| out.extend_from_slice(&x.to_be_bytes()));
             }
             Attr::Floats(v) => {
                 out.push(b'f');
                 out.extend_from_slice(&(v.len() as u32).to_be_bytes());
-                v.iter().for_each(|x| out.extend_from_slice(&x.to_be_bytes()));
+                v.iter()
+                    .for_each(|x| out.extend_from_slice(&x.to_be_bytes()));
             }
             Attr::Str(s) => {
                 out.push(b's');

@@ -39,7 +39,9 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
         "Tanh" => leaf(Box::new(Tanh)),
         "ReLU" => leaf(Box::new(ReLU)),
         "LogSoftMax" => leaf(Box::new(LogSoftMax)),
-        other => Err(Error::UnknownLayer { kind: other.to_string() }),
+        other => Err(Error::UnknownLayer {
+            kind: other.to_string(),
+        }),
     }
 }
 
@@ -50,6 +52,8 @@ pub fn build_criterion<T: Element>(node: &Node) -> Result<Box<dyn Criterion<T>>>
             node.float_list("weights")?,
             node.flag("sizeAverage", true)?,
         )?)),
-        other => Err(Error::UnknownLayer { kind: other.to_string() }),
+        other => Err(Error::UnknownLayer {
+            kind: other.to_string(),
+        }),
     }
 }

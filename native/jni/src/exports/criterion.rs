@@ -26,29 +26,65 @@ pub fn criterion<'a>(h: jlong) -> JniResult<&'a mut CriterionBox> {
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_createCriterion<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, spec: JByteArray<'l>) -> jlong {
-    guard(env, |env| Ok(into_handle(create(&read_bytes(env, &spec)?)?)))
+pub extern "system" fn Java_ferrodl_engine_Native_createCriterion<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    spec: JByteArray<'l>,
+) -> jlong {
+    guard(env, |env| {
+        Ok(into_handle(create(&read_bytes(env, &spec)?)?))
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_freeCriterion<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) {
-    // SAFETY: the JVM's NativeCriterion.close frees its handle once and never passes it again.
-    guard(env, |_| Ok(unsafe { free_handle::<CriterionBox>(h) }))
+pub extern "system" fn Java_ferrodl_engine_Native_freeCriterion<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) {
+    guard(env, |_| {
+        // SAFETY: the JVM's NativeCriterion.close frees its handle once and never passes it again.
+        unsafe { free_handle::<CriterionBox>(h) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub extern "system" fn Java_ferrodl_engine_Native_criterionForward<'l>(
-    env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, x: JFloatArray<'l>, xs: JIntArray<'l>, t: JFloatArray<'l>, ts: JIntArray<'l>,
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    x: JFloatArray<'l>,
+    xs: JIntArray<'l>,
+    t: JFloatArray<'l>,
+    ts: JIntArray<'l>,
 ) -> jdouble {
-    guard(env, |env| Ok(criterion(h)?.forward(&read_tensor(env, &x, &xs, "criterion")?, &read_tensor(env, &t, &ts, "criterion")?)?))
+    guard(env, |env| {
+        Ok(criterion(h)?.forward(
+            &read_tensor(env, &x, &xs, "criterion")?,
+            &read_tensor(env, &t, &ts, "criterion")?,
+        )?)
+    })
 }
 
 #[no_mangle]
 pub extern "system" fn Java_ferrodl_engine_Native_criterionBackward<'l>(
-    env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, x: JFloatArray<'l>, xs: JIntArray<'l>, t: JFloatArray<'l>, ts: JIntArray<'l>,
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    x: JFloatArray<'l>,
+    xs: JIntArray<'l>,
+    t: JFloatArray<'l>,
+    ts: JIntArray<'l>,
 ) -> JFloatArray<'l> {
     guard(env, |env| {
-        let g = criterion(h)?.backward(&read_tensor(env, &x, &xs, "criterion")?, &read_tensor(env, &t, &ts, "criterion")?)?;
-        new_floats(env, &g.as_standard_layout().iter().copied().collect::<Vec<f32>>())
+        let g = criterion(h)?.backward(
+            &read_tensor(env, &x, &xs, "criterion")?,
+            &read_tensor(env, &t, &ts, "criterion")?,
+        )?;
+        new_floats(
+            env,
+            &g.as_standard_layout().iter().copied().collect::<Vec<f32>>(),
+        )
     })
 }

@@ -40,7 +40,12 @@ pub fn backward(model: &mut Model<f32>, grad_output: Tensor<f32>) -> JniResult<V
 }
 
 /// Zeroes the gradients and accumulates those of the summed loss on one batch.
-pub fn train_batch(model: &mut Model<f32>, crit: &dyn Criterion<f32>, input: Tensor<f32>, target: Tensor<f32>) -> JniResult<LossSum> {
+pub fn train_batch(
+    model: &mut Model<f32>,
+    crit: &dyn Criterion<f32>,
+    input: Tensor<f32>,
+    target: Tensor<f32>,
+) -> JniResult<LossSum> {
     Ok(model.train_batch(crit, input, &target)?)
 }
 
@@ -51,53 +56,118 @@ fn model<'a>(h: jlong) -> JniResult<&'a mut Model<f32>> {
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_createModel<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, spec: JByteArray<'l>, seed: jlong) -> jlong {
-    guard(env, |env| Ok(into_handle(create(&read_bytes(env, &spec)?, seed)?)))
+pub extern "system" fn Java_ferrodl_engine_Native_createModel<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    spec: JByteArray<'l>,
+    seed: jlong,
+) -> jlong {
+    guard(env, |env| {
+        Ok(into_handle(create(&read_bytes(env, &spec)?, seed)?))
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_freeModel<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) {
-    // SAFETY: the JVM's NativeModel.close frees its handle once and never passes it again.
-    guard(env, |_| Ok(unsafe { free_handle::<Model<f32>>(h) }))
+pub extern "system" fn Java_ferrodl_engine_Native_freeModel<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) {
+    guard(env, |_| {
+        // SAFETY: the JVM's NativeModel.close frees its handle once and never passes it again.
+        unsafe { free_handle::<Model<f32>>(h) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_describe<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> JString<'l> {
+pub extern "system" fn Java_ferrodl_engine_Native_describe<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) -> JString<'l> {
     guard(env, |env| Ok(JString::from_str(env, model(h)?.describe())?))
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_numParams<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> jlong {
+pub extern "system" fn Java_ferrodl_engine_Native_numParams<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) -> jlong {
     guard(env, |_| Ok(model(h)?.num_params() as jlong))
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_getWeights<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, out: JFloatArray<'l>) {
-    guard(env, |env| write_floats(env, &out, model(h)?.weights(), "getWeights"))
+pub extern "system" fn Java_ferrodl_engine_Native_getWeights<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    out: JFloatArray<'l>,
+) {
+    guard(env, |env| {
+        write_floats(env, &out, model(h)?.weights(), "getWeights")
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_setWeights<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, w: JFloatArray<'l>) {
-    guard(env, |env| Ok(model(h)?.set_weights(&read_floats(env, &w)?)?))
+pub extern "system" fn Java_ferrodl_engine_Native_setWeights<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    w: JFloatArray<'l>,
+) {
+    guard(
+        env,
+        |env| Ok(model(h)?.set_weights(&read_floats(env, &w)?)?),
+    )
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_getGradients<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, out: JFloatArray<'l>) {
-    guard(env, |env| write_floats(env, &out, model(h)?.grads(), "getGradients"))
+pub extern "system" fn Java_ferrodl_engine_Native_getGradients<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    out: JFloatArray<'l>,
+) {
+    guard(env, |env| {
+        write_floats(env, &out, model(h)?.grads(), "getGradients")
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_zeroGradients<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) {
-    guard(env, |_| Ok(model(h)?.zero_grad()))
+pub extern "system" fn Java_ferrodl_engine_Native_zeroGradients<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) {
+    guard(env, |_| {
+        model(h)?.zero_grad();
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_setTraining<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, training: jboolean) {
-    guard(env, |_| Ok(model(h)?.set_training(training)))
+pub extern "system" fn Java_ferrodl_engine_Native_setTraining<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    training: jboolean,
+) {
+    guard(env, |_| {
+        model(h)?.set_training(training);
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_forward<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, x: JFloatArray<'l>, shape: JIntArray<'l>) -> JFloatArray<'l> {
+pub extern "system" fn Java_ferrodl_engine_Native_forward<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    x: JFloatArray<'l>,
+    shape: JIntArray<'l>,
+) -> JFloatArray<'l> {
     guard(env, |env| {
         let y = forward(model(h)?, read_tensor(env, &x, &shape, "forward")?)?;
         new_floats(env, &y)
@@ -105,12 +175,22 @@ pub extern "system" fn Java_ferrodl_engine_Native_forward<'l>(env: EnvUnowned<'l
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_outputShape<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> JIntArray<'l> {
+pub extern "system" fn Java_ferrodl_engine_Native_outputShape<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) -> JIntArray<'l> {
     guard(env, |env| new_ints(env, &output_shape(model(h)?)?))
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_backward<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, g: JFloatArray<'l>, shape: JIntArray<'l>) -> JFloatArray<'l> {
+pub extern "system" fn Java_ferrodl_engine_Native_backward<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    g: JFloatArray<'l>,
+    shape: JIntArray<'l>,
+) -> JFloatArray<'l> {
     guard(env, |env| {
         let gx = backward(model(h)?, read_tensor(env, &g, &shape, "backward")?)?;
         new_floats(env, &gx)
@@ -120,12 +200,24 @@ pub extern "system" fn Java_ferrodl_engine_Native_backward<'l>(env: EnvUnowned<'
 #[allow(clippy::too_many_arguments)]
 #[no_mangle]
 pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
-    env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, crit: jlong, x: JFloatArray<'l>, x_shape: JIntArray<'l>,
-    t: JFloatArray<'l>, t_shape: JIntArray<'l>, grads_out: JFloatArray<'l>,
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    crit: jlong,
+    x: JFloatArray<'l>,
+    x_shape: JIntArray<'l>,
+    t: JFloatArray<'l>,
+    t_shape: JIntArray<'l>,
+    grads_out: JFloatArray<'l>,
 ) -> JDoubleArray<'l> {
     guard(env, |env| {
         let (m, c) = (model(h)?, crate::exports::criterion::criterion(crit)?);
-        let loss = train_batch(m, c.as_ref(), read_tensor(env, &x, &x_shape, "trainBatch")?, read_tensor(env, &t, &t_shape, "trainBatch")?)?;
+        let loss = train_batch(
+            m,
+            c.as_ref(),
+            read_tensor(env, &x, &x_shape, "trainBatch")?,
+            read_tensor(env, &t, &t_shape, "trainBatch")?,
+        )?;
         write_floats(env, &grads_out, m.grads(), "trainBatch")?;
         let out = JDoubleArray::new(env, 2)?;
         out.set_region(env, 0, &[loss.sum, loss.norm])?;

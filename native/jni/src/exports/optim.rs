@@ -32,22 +32,53 @@ fn optim<'a>(h: jlong) -> JniResult<&'a mut Optim> {
 
 #[no_mangle]
 pub extern "system" fn Java_ferrodl_engine_Native_createSgd<'l>(
-    env: EnvUnowned<'l>, _c: JClass<'l>, lr: jdouble, lr_decay: jdouble, wd: jdouble, momentum: jdouble, dampening: jdouble, nesterov: jboolean,
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    lr: jdouble,
+    lr_decay: jdouble,
+    wd: jdouble,
+    momentum: jdouble,
+    dampening: jdouble,
+    nesterov: jboolean,
 ) -> jlong {
     guard(env, |_| {
-        let method = Sgd { learning_rate: lr, learning_rate_decay: lr_decay, weight_decay: wd, momentum, dampening, nesterov }.validated()?;
-        Ok(into_handle(Optim { method, state: OptimState::default() }))
+        let method = Sgd {
+            learning_rate: lr,
+            learning_rate_decay: lr_decay,
+            weight_decay: wd,
+            momentum,
+            dampening,
+            nesterov,
+        }
+        .validated()?;
+        Ok(into_handle(Optim {
+            method,
+            state: OptimState::default(),
+        }))
     })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_freeOptim<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) {
-    // SAFETY: the JVM's NativeOptim.close frees its handle once and never passes it again.
-    guard(env, |_| Ok(unsafe { free_handle::<Optim>(h) }))
+pub extern "system" fn Java_ferrodl_engine_Native_freeOptim<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) {
+    guard(env, |_| {
+        // SAFETY: the JVM's NativeOptim.close frees its handle once and never passes it again.
+        unsafe { free_handle::<Optim>(h) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_optimStep<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, w: JFloatArray<'l>, g: JFloatArray<'l>) {
+pub extern "system" fn Java_ferrodl_engine_Native_optimStep<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    w: JFloatArray<'l>,
+    g: JFloatArray<'l>,
+) {
     guard(env, |env| {
         let mut weights = read_floats(env, &w)?;
         optim(h)?.step(&mut weights, &read_floats(env, &g)?)?;
@@ -56,7 +87,11 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimStep<'l>(env: EnvUnowned<
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_optimRate<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> jdouble {
+pub extern "system" fn Java_ferrodl_engine_Native_optimRate<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) -> jdouble {
     guard(env, |_| {
         let o = optim(h)?;
         Ok(o.method.current_rate(o.state.step))
@@ -64,12 +99,23 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimRate<'l>(env: EnvUnowned<
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_getOptimState<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong) -> JByteArray<'l> {
-    guard(env, |env| Ok(env.byte_array_from_slice(&optim(h)?.state.to_bytes())?))
+pub extern "system" fn Java_ferrodl_engine_Native_getOptimState<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) -> JByteArray<'l> {
+    guard(env, |env| {
+        Ok(env.byte_array_from_slice(&optim(h)?.state.to_bytes())?)
+    })
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_setOptimState<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, h: jlong, state: JByteArray<'l>) {
+pub extern "system" fn Java_ferrodl_engine_Native_setOptimState<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    state: JByteArray<'l>,
+) {
     guard(env, |env| {
         optim(h)?.state = OptimState::from_bytes(&read_bytes(env, &state)?)?;
         Ok(())

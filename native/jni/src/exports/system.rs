@@ -40,7 +40,12 @@ pub fn test_panic(msg: &str) -> JniResult<()> {
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_init<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, backend: JString<'l>, threads: jint) -> JString<'l> {
+pub extern "system" fn Java_ferrodl_engine_Native_init<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    backend: JString<'l>,
+    threads: jint,
+) -> JString<'l> {
     guard(env, |env| {
         let name = init(&backend.try_to_string(env)?, threads)?;
         Ok(JString::from_str(env, name)?)
@@ -48,11 +53,18 @@ pub extern "system" fn Java_ferrodl_engine_Native_init<'l>(env: EnvUnowned<'l>, 
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_version<'l>(env: EnvUnowned<'l>, _c: JClass<'l>) -> JString<'l> {
+pub extern "system" fn Java_ferrodl_engine_Native_version<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+) -> JString<'l> {
     guard(env, |env| Ok(JString::from_str(env, version())?))
 }
 
 #[no_mangle]
-pub extern "system" fn Java_ferrodl_engine_Native_testPanic<'l>(env: EnvUnowned<'l>, _c: JClass<'l>, msg: JString<'l>) {
+pub extern "system" fn Java_ferrodl_engine_Native_testPanic<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    msg: JString<'l>,
+) {
     guard(env, |env| test_panic(&msg.try_to_string(env)?))
 }

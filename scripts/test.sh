@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, Rust unit and integration tests, the Gradle build and
+# JVM tests, the native-library checks, and the end-to-end Spark runs. Installs what is missing.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+passed=0
+failed=0
+stage() {
+  local name="$1"; shift
+  local start=$SECONDS
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1)); echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+stage "cargo fmt" cargo fmt --all -- --check
+stage "cargo clippy" cargo clippy --workspace --all-targets -q -- -D warnings
+stage "cargo test" cargo test --workspace -q
+stage "gradle build and JVM tests" gradle --no-daemon -q assemble test
+stage "native library checks" bash scripts/check_native.sh
+stage "end-to-end on Spark" bash tests/e2e.sh
+echo "stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
