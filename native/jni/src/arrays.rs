@@ -2,7 +2,7 @@
 
 use crate::error::{JniError, JniResult};
 use ferrodl_core::tensor::{from_vec, Tensor};
-use jni::objects::{JByteArray, JFloatArray, JIntArray};
+use jni::objects::{JByteArray, JDoubleArray, JFloatArray, JIntArray};
 use jni::Env;
 
 /// A Java `float[]` as a `Vec<f32>`.
@@ -36,6 +36,13 @@ pub fn write_floats(
 /// A new Java `float[]` holding `data`.
 pub fn new_floats<'local>(env: &mut Env<'local>, data: &[f32]) -> JniResult<JFloatArray<'local>> {
     let arr = JFloatArray::new(env, data.len())?;
+    arr.set_region(env, 0, data)?;
+    Ok(arr)
+}
+
+/// A new Java `double[]` holding `data`.
+pub fn new_doubles<'local>(env: &mut Env<'local>, data: &[f64]) -> JniResult<JDoubleArray<'local>> {
+    let arr = JDoubleArray::new(env, data.len())?;
     arr.set_region(env, 0, data)?;
     Ok(arr)
 }

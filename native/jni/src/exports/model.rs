@@ -1,7 +1,10 @@
 //! Models: create from a description, move flat buffers, forward, backward and train on a batch.
 
-use crate::arrays::{new_floats, new_ints, read_bytes, read_floats, read_tensor, write_floats};
+use crate::arrays::{
+    new_doubles, new_floats, new_ints, read_bytes, read_floats, read_tensor, write_floats,
+};
 use crate::error::JniResult;
+use crate::exports::criterion::criterion;
 use crate::guard::guard;
 use crate::handle::{borrow_handle, free_handle, into_handle};
 use ferrodl_core::criterion::{Criterion, LossSum};
@@ -211,16 +214,11 @@ pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
     grads_out: JFloatArray<'l>,
 ) -> JDoubleArray<'l> {
     guard(env, |env| {
-        let (m, c) = (model(h)?, crate::exports::criterion::criterion(crit)?);
-        let loss = train_batch(
-            m,
-            c.as_ref(),
-            read_tensor(env, &x, &x_shape, "trainBatch")?,
-            read_tensor(env, &t, &t_shape, "trainBatch")?,
-        )?;
+        let x = read_tensor(env, &x, &x_shape, "trainBatch")?;
+        let t = read_tensor(env, &t, &t_shape, "trainBatch")?;
+        let m = model(h)?;
+        let loss = train_batch(m, criterion(crit)?.as_ref(), x, t)?;
         write_floats(env, &grads_out, m.grads(), "trainBatch")?;
-        let out = JDoubleArray::new(env, 2)?;
-        out.set_region(env, 0, &[loss.sum, loss.norm])?;
-        Ok(out)
+        new_doubles(env, &[loss.sum, loss.norm])
     })
 }

@@ -30,7 +30,32 @@ fn optim<'a>(h: jlong) -> JniResult<&'a mut Optim> {
     unsafe { borrow_handle::<Optim>(h, "optimiser") }
 }
 
+/// A new SGD method with BigDL's hyper-parameters (validated) and an empty state.
+pub fn create_sgd(
+    learning_rate: f64,
+    learning_rate_decay: f64,
+    weight_decay: f64,
+    momentum: f64,
+    dampening: f64,
+    nesterov: bool,
+) -> JniResult<Optim> {
+    let method = Sgd {
+        learning_rate,
+        learning_rate_decay,
+        weight_decay,
+        momentum,
+        dampening,
+        nesterov,
+    }
+    .validated()?;
+    Ok(Optim {
+        method,
+        state: OptimState::default(),
+    })
+}
+
 #[no_mangle]
+#[allow(clippy::too_many_arguments)]
 pub extern "system" fn Java_ferrodl_engine_Native_createSgd<'l>(
     env: EnvUnowned<'l>,
     _c: JClass<'l>,
@@ -42,19 +67,9 @@ pub extern "system" fn Java_ferrodl_engine_Native_createSgd<'l>(
     nesterov: jboolean,
 ) -> jlong {
     guard(env, |_| {
-        let method = Sgd {
-            learning_rate: lr,
-            learning_rate_decay: lr_decay,
-            weight_decay: wd,
-            momentum,
-            dampening,
-            nesterov,
-        }
-        .validated()?;
-        Ok(into_handle(Optim {
-            method,
-            state: OptimState::default(),
-        }))
+        Ok(into_handle(create_sgd(
+            lr, lr_decay, wd, momentum, dampening, nesterov,
+        )?))
     })
 }
 

@@ -1,0 +1,224 @@
+//! Layers, losses and SGD against reference values from PyTorch (fixtures/torch_reference.txt,
+//! made by fixtures/gen_torch_reference.py).
+
+use ferrodl_core::criterion::{ClassNLLCriterion, Criterion};
+use ferrodl_core::module::Module;
+use ferrodl_core::nn::{Linear, LogSoftMax, ReLU, Reshape, Sequential, Tanh};
+use ferrodl_core::optim::{OptimState, Sgd};
+use ferrodl_core::tensor::{from_vec, Tensor};
+use std::collections::HashMap;
+
+type Fixtures = HashMap<String, (Vec<usize>, Vec<f64>)>;
+
+fn fixtures() -> Fixtures {
+    let text = include_str!("fixtures/torch_reference.txt");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (head, values) = l.split_once(": ").expect("record");
+            let (name, dims) = head.split_once(' ').expect("name and dims");
+            let dims = dims.split(',').map(|d| d.parse().expect("dim")).collect();
+            let values = values
+                .split(' ')
+                .map(|v| v.parse().expect("value"))
+                .collect();
+            (name.to_string(), (dims, values))
+        })
+        .collect()
+}
+
+fn get(f: &Fixtures, key: &str) -> Tensor<f64> {
+    let (dims, values) = f
+        .get(key)
+        .unwrap_or_else(|| panic!("fixture {key} missing"));
+    from_vec(key, dims, values.clone()).expect("fixture shape")
+}
+
+fn flat(f: &Fixtures, keys: &[String]) -> Vec<f64> {
+    keys.iter().flat_map(|k| f[k].1.clone()).collect()
+}
+
+fn assert_close(what: &str, want: &[f64], got: &[f64], tol: f64) {
+    assert_eq!(want.len(), got.len(), "{what}: length");
+    for (i, (w, g)) in want.iter().zip(got).enumerate() {
+        assert!(
+            (w - g).abs() <= tol * w.abs().max(1.0),
+            "{what}[{i}]: torch {w}, ferrodl {g}"
+        );
+    }
+}
+
+fn check_module(f: &Fixtures, case: &str, m: &mut dyn Module<f64>, n_params: usize) {
+    let x = get(f, &format!("{case}/input"));
+    let params = flat(
+        f,
+        &(0..n_params)
+            .map(|i| format!("{case}/param{i}"))
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(params.len(), m.num_params(), "{case}: parameter count");
+    let y = m.forward(&params, &x).expect("forward");
+    let want_y = get(f, &format!("{case}/output"));
+    assert_eq!(y.shape(), want_y.shape(), "{case}: output shape");
+    assert_close(
+        &format!("{case} output"),
+        want_y.as_slice().expect("c"),
+        &y.iter().copied().collect::<Vec<_>>(),
+        1e-12,
+    );
+    let gy = get(f, &format!("{case}/grad_output"));
+    let mut gp = vec![0.0; params.len()];
+    let gx = m.backward(&params, &mut gp, &x, &y, &gy).expect("backward");
+    let want_gx = get(f, &format!("{case}/grad_input"));
+    assert_close(
+        &format!("{case} grad_input"),
+        want_gx.as_slice().expect("c"),
+        &gx.iter().copied().collect::<Vec<_>>(),
+        1e-12,
+    );
+    let want_gp = flat(
+        f,
+        &(0..n_params)
+            .map(|i| format!("{case}/grad_param{i}"))
+            .collect::<Vec<_>>(),
+    );
+    assert_close(&format!("{case} grad_params"), &want_gp, &gp, 1e-12);
+}
+
+#[test]
+fn layers_match_pytorch() {
+    let f = fixtures();
+    check_module(&f, "linear", &mut Linear::new(5, 3, true).expect("l"), 2);
+    check_module(
+        &f,
+        "linear_nobias",
+        &mut Linear::new(7, 4, false).expect("l"),
+        1,
+    );
+    check_module(&f, "linear_1d", &mut Linear::new(3, 2, true).expect("l"), 2);
+    check_module(&f, "tanh", &mut Tanh, 0);
+    check_module(&f, "relu", &mut ReLU, 0);
+    check_module(&f, "logsoftmax", &mut LogSoftMax, 0);
+    check_module(&f, "logsoftmax_1d", &mut LogSoftMax, 0);
+    check_module(
+        &f,
+        "reshape",
+        &mut Reshape::new(vec![12], None).expect("r"),
+        0,
+    );
+}
+
+#[test]
+fn class_nll_matches_pytorch() {
+    let f = fixtures();
+    for (case, weighted, average) in [
+        ("nll_mean", false, true),
+        ("nll_sum", false, false),
+        ("nll_weighted", true, true),
+    ] {
+        let weights = weighted.then(|| f[&format!("{case}/weights")].1.clone());
+        let c = ClassNLLCriterion::new(weights, average).expect("criterion");
+        let x = get(&f, &format!("{case}/input"));
+        let t = get(&f, &format!("{case}/target"));
+        let loss = Criterion::<f64>::forward(&c, &x, &t).expect("loss");
+        assert_close(
+            &format!("{case} loss"),
+            &f[&format!("{case}/loss")].1,
+            &[loss],
+            1e-12,
+        );
+        let g = c.backward(&x, &t).expect("grad");
+        assert_close(
+            &format!("{case} grad"),
+            &f[&format!("{case}/grad_input")].1,
+            g.as_slice().expect("c"),
+            1e-12,
+        );
+    }
+}
+
+#[test]
+fn mlp_loss_and_flat_gradient_layout_match_pytorch() {
+    let f = fixtures();
+    let mut m = Sequential::<f64>::new()
+        .add(Box::new(Reshape::new(vec![8], None).expect("r")))
+        .add(Box::new(Linear::new(8, 6, true).expect("l")))
+        .add(Box::new(Tanh))
+        .add(Box::new(Linear::new(6, 3, true).expect("l")))
+        .add(Box::new(LogSoftMax));
+    let params = f["mlp/params"].1.clone();
+    let x = get(&f, "mlp/input");
+    let t = get(&f, "mlp/target");
+    let y = m.forward(&params, &x).expect("forward");
+    assert_close(
+        "mlp output",
+        &f["mlp/output"].1,
+        y.as_slice().expect("c"),
+        1e-12,
+    );
+    let c = ClassNLLCriterion::new(None, true).expect("c");
+    let loss = Criterion::<f64>::forward(&c, &y, &t).expect("loss");
+    assert_close("mlp loss", &f["mlp/loss"].1, &[loss], 1e-12);
+    let gy = c.backward(&y, &t).expect("grad");
+    let mut gp = vec![0.0; params.len()];
+    m.backward(&params, &mut gp, &x, &y, &gy).expect("backward");
+    assert_close("mlp grad_params", &f["mlp/grad_params"].1, &gp, 1e-12);
+}
+
+#[test]
+fn sgd_matches_pytorch() {
+    let f = fixtures();
+    let cases = [
+        (
+            "sgd_momentum",
+            Sgd {
+                learning_rate: 0.1,
+                momentum: 0.9,
+                weight_decay: 0.01,
+                ..Sgd::default()
+            },
+        ),
+        (
+            "sgd_nesterov",
+            Sgd {
+                learning_rate: 0.05,
+                momentum: 0.5,
+                nesterov: true,
+                ..Sgd::default()
+            },
+        ),
+        (
+            "sgd_dampening",
+            Sgd {
+                learning_rate: 0.2,
+                momentum: 0.8,
+                dampening: 0.3,
+                ..Sgd::default()
+            },
+        ),
+    ];
+    for (case, sgd) in cases {
+        let sgd = sgd.validated().expect("sgd");
+        let mut w: Vec<f32> = f[&format!("{case}/w0")]
+            .1
+            .iter()
+            .map(|&v| v as f32)
+            .collect();
+        let mut state = OptimState::default();
+        for i in 0..3 {
+            let g: Vec<f32> = f[&format!("{case}/g{i}")]
+                .1
+                .iter()
+                .map(|&v| v as f32)
+                .collect();
+            state = sgd.step(&mut w, &g, state).expect("step");
+            let got: Vec<f64> = w.iter().map(|&v| v as f64).collect();
+            assert_close(
+                &format!("{case} step {i}"),
+                &f[&format!("{case}/w{}", i + 1)].1,
+                &got,
+                1e-6,
+            );
+        }
+    }
+}
