@@ -27,7 +27,8 @@ object MnistMlp {
       batchSize: Int = 128,
       lr: Option[Double] = None,
       lrDecay: Double = 0.0,
-      expectTop1: Option[Double] = None)
+      expectTop1: Option[Double] = None
+  )
 
   def parse(args: List[String], a: Args = Args()): Args = args match {
     case Nil => a
@@ -66,9 +67,15 @@ object MnistMlp {
       val test = load(sc, dir, "t10k").cache()
       val model = build(args.model)
       println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
-      val optimizer = Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
-        .setOptimMethod(new SGD(learningRate = args.lr.getOrElse(if (args.model == "mlp") 0.2 else 0.1), learningRateDecay = args.lrDecay))
-        .setEndWhen(Trigger.maxEpoch(args.epochs))
+      val optimizer =
+        Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
+          .setOptimMethod(
+            new SGD(
+              learningRate = args.lr.getOrElse(if (args.model == "mlp") 0.2 else 0.1),
+              learningRateDecay = args.lrDecay
+            )
+          )
+          .setEndWhen(Trigger.maxEpoch(args.epochs))
       val t0 = System.nanoTime()
       val trained = optimizer.optimize()
       val seconds = (System.nanoTime() - t0) / 1e9
@@ -76,8 +83,10 @@ object MnistMlp {
         case d: DistriOptimizer if d.timings.nonEmpty =>
           val t = d.timings.drop(math.min(5, d.timings.length - 1))
           def mean(f: ferrodl.optim.IterationTiming => Double) = t.map(f).sum / t.length
-          println(f"ferrodl: trained in $seconds%.1f s, ${d.timings.length} iterations; mean iteration ${mean(_.totalMs)}%.1f ms " +
-            f"(broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, aggregate ${mean(_.aggregateMs)}%.1f)")
+          println(
+            f"ferrodl: trained in $seconds%.1f s, ${d.timings.length} iterations; mean iteration ${mean(_.totalMs)}%.1f ms " +
+              f"(broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, aggregate ${mean(_.aggregateMs)}%.1f)"
+          )
         case _ =>
       }
       val result = trained.evaluate(test, Array(new Top1Accuracy()), Some(1000))

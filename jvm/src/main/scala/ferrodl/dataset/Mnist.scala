@@ -62,10 +62,15 @@ object Mnist {
   /** The data directory: an explicit one, else `$FERRODL_DATA`, else `../shared/datasets/mnist`. */
   def locate(explicit: Option[String]): File = {
     val candidates = explicit.toSeq ++ sys.env.get("FERRODL_DATA").toSeq ++ Seq("../shared/datasets/mnist")
-    candidates.map(new File(_)).find(d => new File(d, "train-images-idx3-ubyte.gz").isFile || new File(d, "train-images-idx3-ubyte").isFile)
-      .getOrElse(throw new IllegalArgumentException(
-        s"MNIST not found in ${candidates.mkString(", ")}. Download the four IDX files " +
-          "(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) " +
-          "into a directory and pass --data DIR or set FERRODL_DATA."))
+    candidates
+      .map(new File(_))
+      .find(d => new File(d, "train-images-idx3-ubyte.gz").isFile || new File(d, "train-images-idx3-ubyte").isFile)
+      .getOrElse(
+        throw new IllegalArgumentException(
+          s"MNIST not found in ${candidates.mkString(", ")}. Download the four IDX files " +
+            "(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) " +
+            "into a directory and pass --data DIR or set FERRODL_DATA."
+        )
+      )
   }
 }

@@ -12,5 +12,7 @@ final class NativeCriterion(spec: Array[Byte])
     withHandle(h => Native.criterionForward(h, input.storage, input.size, target.storage, target.size))
 
   def backward(input: Tensor, target: Tensor): Tensor =
-    withHandle(h => Tensor(Native.criterionBackward(h, input.storage, input.size, target.storage, target.size), input.size.clone()))
+    withHandle(h =>
+      Tensor(Native.criterionBackward(h, input.storage, input.size, target.storage, target.size), input.size.clone())
+    )
 }

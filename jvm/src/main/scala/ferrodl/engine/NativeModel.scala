@@ -48,7 +48,9 @@ final class NativeModel(spec: Array[Byte], seed: Long)
    */
   def trainBatch(criterion: NativeCriterion, input: Tensor, target: Tensor, gradsOut: Array[Float]): (Double, Double) =
     withHandle { h =>
-      val r = criterion.withCriterion(c => Native.trainBatch(h, c, input.storage, input.size, target.storage, target.size, gradsOut))
+      val r = criterion.withCriterion(c =>
+        Native.trainBatch(h, c, input.storage, input.size, target.storage, target.size, gradsOut)
+      )
       (r(0), r(1))
     }
 }

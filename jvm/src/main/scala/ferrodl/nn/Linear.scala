@@ -12,7 +12,8 @@ class Linear(val inputSize: Int, val outputSize: Int, val withBias: Boolean = tr
   override protected def attrs: Seq[(String, SpecAttr)] = Seq(
     "inputSize" -> SpecAttr.int(inputSize),
     "outputSize" -> SpecAttr.int(outputSize),
-    "withBias" -> SpecAttr.bool(withBias))
+    "withBias" -> SpecAttr.bool(withBias)
+  )
 
   override def describe(): String =
     s"Linear($inputSize -> $outputSize${if (withBias) "" else ", withBias=false"})"

@@ -12,7 +12,8 @@ class Reshape(val size: Array[Int], val batchMode: Option[Boolean] = None) exten
 
   override protected def attrs: Seq[(String, SpecAttr)] = Seq(
     "size" -> SpecAttr.ints(size),
-    "batchMode" -> SpecAttr.int(batchMode.map(b => if (b) 1L else 0L).getOrElse(-1L)))
+    "batchMode" -> SpecAttr.int(batchMode.map(b => if (b) 1L else 0L).getOrElse(-1L))
+  )
 
   override def describe(): String = s"Reshape(${size.mkString("x")})"
 }

@@ -20,7 +20,8 @@ object Batching {
         throw new IllegalArgumentException(
           s"all samples in a batch need the same shapes: feature ${fShape.mkString("[", ", ", "]")}, " +
             s"label ${lShape.mkString("[", ", ", "]")}; sample $i has feature ${s.feature.size.mkString("[", ", ", "]")}, " +
-            s"label ${s.label.size.mkString("[", ", ", "]")}")
+            s"label ${s.label.size.mkString("[", ", ", "]")}"
+        )
       }
       System.arraycopy(s.feature.storage, 0, features, i * fLen, fLen)
       System.arraycopy(s.label.storage, 0, labels, i * lLen, lLen)

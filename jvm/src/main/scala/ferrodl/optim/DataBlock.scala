@@ -12,8 +12,8 @@ final class DataBlock(
     val labels: Array[Float],
     val count: Int,
     val featureShape: Array[Int],
-    val labelShape: Array[Int])
-    extends Serializable {
+    val labelShape: Array[Int]
+) extends Serializable {
 
   private val fLen = featureShape.product
   private val lLen = labelShape.product

@@ -13,8 +13,8 @@ final class GradPart(
     var norm: Double,
     var count: Long,
     var fetchNanos: Long,
-    var computeNanos: Long)
-    extends Serializable {
+    var computeNanos: Long
+) extends Serializable {
 
   def merge(o: GradPart): GradPart = {
     var i = 0
@@ -53,7 +53,10 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     val shuffleSeed = seed
     // Always shuffle once: besides balancing, it cuts the lineage, so iteration tasks never carry
     // the source partitions (a parallelized collection would ship its data with every task).
-    val data = dataset.repartition(partitions).mapPartitions(it => Iterator.single(DataBlock.pack(it))).setName("ferrodl training data")
+    val data = dataset
+      .repartition(partitions)
+      .mapPartitions(it => Iterator.single(DataBlock.pack(it)))
+      .setName("ferrodl training data")
     data.persist(StorageLevel.MEMORY_AND_DISK)
     val optim = optimMethod.createNative()
     try {
@@ -61,8 +64,10 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       val numSamples = data.map(_.count.toLong).sum().toLong
       require(numSamples > 0, "the training RDD is empty")
       val weights = model.getWeightsArray()
-      log.info(s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records in $partitions partitions, " +
-        s"batch $batchSize, ${optimMethod.describe()}, until $endWhen")
+      log.info(
+        s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records in $partitions partitions, " +
+          s"batch $batchSize, ${optimMethod.describe()}, until $endWhen"
+      )
       var epoch = 1
       var iteration = 1
       var recordsThisEpoch = 0L
@@ -110,16 +115,21 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
           (t1 - t0 + part.fetchNanos) / 1e6,
           part.computeNanos / 1e6,
           math.max(0L, t2 - t1 - part.fetchNanos - part.computeNanos) / 1e6,
-          (t3 - t0) / 1e6)
+          (t3 - t0) / 1e6
+        )
         timings = timings :+ timing
         recordsThisEpoch += part.count
         val epochDone = recordsThisEpoch >= numSamples
-        log.info(f"[Epoch $epoch $recordsThisEpoch/$numSamples][Iteration $iteration][Wall Clock ${(t3 - start) / 1e9}%.3fs] " +
-          f"Trained ${part.count} records in ${(t3 - t0) / 1e9}%.4f seconds. Throughput is ${part.count / ((t3 - t0) / 1e9)}%.1f records/second. " +
-          f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
-          f"aggregate ${timing.aggregateMs}%.1f ms)")
+        log.info(
+          f"[Epoch $epoch $recordsThisEpoch/$numSamples][Iteration $iteration][Wall Clock ${(t3 - start) / 1e9}%.3fs] " +
+            f"Trained ${part.count} records in ${(t3 - t0) / 1e9}%.4f seconds. Throughput is ${part.count / ((t3 - t0) / 1e9)}%.1f records/second. " +
+            f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
+            f"aggregate ${timing.aggregateMs}%.1f ms)"
+        )
         if (!java.lang.Double.isFinite(loss)) {
-          throw new IllegalStateException(s"loss became $loss at epoch $epoch iteration $iteration; lower the learning rate")
+          throw new IllegalStateException(
+            s"loss became $loss at epoch $epoch iteration $iteration; lower the learning rate"
+          )
         }
         iteration += 1
         if (epochDone) { epoch += 1; recordsThisEpoch = 0 }

@@ -11,7 +11,8 @@ object Evaluator {
       model: AbstractModule,
       dataset: RDD[Sample],
       methods: Array[ValidationMethod],
-      batchSize: Option[Int] = None): Array[(ValidationResult, ValidationMethod)] = {
+      batchSize: Option[Int] = None
+  ): Array[(ValidationResult, ValidationMethod)] = {
     require(methods.nonEmpty, "evaluate needs at least one validation method")
     val spec = model.toSpec.encode()
     val key = Batching.key(spec)

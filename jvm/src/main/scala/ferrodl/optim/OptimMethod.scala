@@ -28,8 +28,8 @@ class SGD(
     var weightDecay: Double = 0.0,
     var momentum: Double = 0.0,
     var dampening: Double = Double.MaxValue,
-    var nesterov: Boolean = false)
-    extends OptimMethod {
+    var nesterov: Boolean = false
+) extends OptimMethod {
 
   override private[ferrodl] def createNative(): NativeOptim = {
     val damp = if (dampening == Double.MaxValue) momentum else dampening

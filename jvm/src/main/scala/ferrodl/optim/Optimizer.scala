@@ -26,7 +26,12 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   def setEndWhen(trigger: Trigger): this.type = { endWhen = trigger; this }
 
   /** Evaluates `vMethods` on `sampleRDD` whenever `trigger` fires, and logs the results. */
-  def setValidation(trigger: Trigger, sampleRDD: RDD[Sample], vMethods: Array[ValidationMethod], batchSize: Int): this.type = {
+  def setValidation(
+      trigger: Trigger,
+      sampleRDD: RDD[Sample],
+      vMethods: Array[ValidationMethod],
+      batchSize: Int
+  ): this.type = {
     validation = Some((trigger, sampleRDD, vMethods, batchSize))
     this
   }

@@ -26,7 +26,9 @@ object Predictor {
         val y = worker.model.forward(x)
         val rowShape = y.size.tail
         val rowLen = rowShape.product
-        Iterator.tabulate(batch.length)(i => Tensor(java.util.Arrays.copyOfRange(y.storage, i * rowLen, (i + 1) * rowLen), rowShape))
+        Iterator.tabulate(batch.length)(i =>
+          Tensor(java.util.Arrays.copyOfRange(y.storage, i * rowLen, (i + 1) * rowLen), rowShape)
+        )
       }
     }
   }

@@ -38,7 +38,8 @@ class Top1Accuracy extends ValidationMethod {
     val predicted = output.argmaxRows()
     require(
       predicted.length == target.nElement(),
-      s"Top1Accuracy: ${predicted.length} output rows but ${target.nElement()} targets")
+      s"Top1Accuracy: ${predicted.length} output rows but ${target.nElement()} targets"
+    )
     var correct = 0
     var i = 0
     while (i < predicted.length) {

@@ -9,7 +9,8 @@ class Tensor(val storage: Array[Float], shape: Array[Int]) extends Serializable 
   require(dims.forall(_ >= 0), s"negative dimension in shape ${dims.mkString("[", ", ", "]")}")
   require(
     dims.foldLeft(1L)(_ * _) == storage.length,
-    s"storage has ${storage.length} elements, shape ${dims.mkString("[", ", ", "]")} needs ${dims.foldLeft(1L)(_ * _)}")
+    s"storage has ${storage.length} elements, shape ${dims.mkString("[", ", ", "]")} needs ${dims.foldLeft(1L)(_ * _)}"
+  )
 
   /** The shape (BigDL's `size()`). */
   def size(): Array[Int] = dims

@@ -36,7 +36,8 @@ class ForwardBackwardTest {
     val refGx = Array.tabulate(batch, in)((n, i) => (0 until out).map(o => gy(n * out + o) * W(o, i)).sum).flatten
     assertClose(refGx, gx.storage, "gradInput")
     val g = layer.getParameters()._2.storage
-    val refGw = Array.tabulate(out, in)((o, i) => (0 until batch).map(n => gy(n * out + o).toDouble * x(n * in + i)).sum).flatten
+    val refGw =
+      Array.tabulate(out, in)((o, i) => (0 until batch).map(n => gy(n * out + o).toDouble * x(n * in + i)).sum).flatten
     val refGb = Array.tabulate(out)(o => (0 until batch).map(n => gy(n * out + o).toDouble).sum)
     assertClose(refGw ++ refGb, g, "gradWeight ++ gradBias")
   }

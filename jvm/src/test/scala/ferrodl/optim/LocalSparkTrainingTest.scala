@@ -13,7 +13,9 @@ object LocalSparkTrainingTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("ferrodl-test").set("spark.ui.enabled", "false"))
+    sc = new SparkContext(
+      new SparkConf().setMaster("local[2]").setAppName("ferrodl-test").set("spark.ui.enabled", "false")
+    )
     sc.setLogLevel("WARN")
   }
 
@@ -60,8 +62,9 @@ class LocalSparkTrainingTest {
     val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())
     val opt = Optimizer(model = model, sampleRDD = bad, criterion = ClassNLLCriterion(), batchSize = 8)
       .setEndWhen(Trigger.maxIteration(2))
-    val e = try { opt.optimize(); fail("expected failure"); null }
-    catch { case e: Exception => e }
+    val e =
+      try { opt.optimize(); fail("expected failure"); null }
+      catch { case e: Exception => e }
     assertTrue(e.getMessage, e.getMessage.contains("label 7") && e.getMessage.contains("[1, 3]"))
     val good = sc.parallelize(blobs(30, 4), 2)
     val ok = Optimizer(model = model, sampleRDD = good, criterion = ClassNLLCriterion(), batchSize = 8)

@@ -105,7 +105,8 @@ abstract class AbstractModule extends Serializable {
   def evaluate(
       dataset: RDD[Sample],
       vMethods: Array[ValidationMethod],
-      batchSize: Option[Int] = None): Array[(ValidationResult, ValidationMethod)] =
+      batchSize: Option[Int] = None
+  ): Array[(ValidationResult, ValidationMethod)] =
     Evaluator.evaluate(this, dataset, vMethods, batchSize)
 
   /** The module tree, as the engine describes it. */
