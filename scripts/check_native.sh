@@ -13,7 +13,7 @@ if [ -n "$unexpected" ]; then echo "FAIL: unexpected run-time dependencies: $une
 undefined=$(nm -D --undefined-only "$so" | grep -E ' (cblas_|mkl_|MKL_)' || true)
 if [ -n "$undefined" ]; then echo "FAIL: undefined MKL symbols:"; echo "$undefined"; status=1; fi
 if [ "$(nm "$so" | grep -c -E ' [Tt] cblas_sgemm$')" -eq 0 ]; then echo "FAIL: cblas_sgemm is not linked into $so"; status=1; fi
-if [ "$(unzip -l "$jar" | grep -c 'ferrodl/native/linux-x86_64/libferrodl.so')" -eq 0 ]; then echo "FAIL: $jar lacks the native library"; status=1; fi
+if [ "$(jar tf "$jar" | grep -c '^ferrodl/native/linux-x86_64/libferrodl.so$')" -eq 0 ]; then echo "FAIL: $jar lacks the native library"; status=1; fi
 exports=$(nm -D --defined-only "$so" | grep -c ' Java_ferrodl_' || true)
 echo "exports: $exports Java_ferrodl_* symbols; .so $(stat -c %s "$so") bytes; jar $(stat -c %s "$jar") bytes"
 [ $status -eq 0 ] && echo "native checks: ok"
