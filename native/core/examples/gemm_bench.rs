@@ -31,11 +31,27 @@ fn bench(backend: Backend, m: usize, n: usize, k: usize) -> f64 {
 }
 
 fn main() {
-    println!("cpu: {}, auto picks {:?}", cpu_vendor(), Backend::Auto.resolve());
+    println!(
+        "cpu: {}, auto picks {:?}",
+        cpu_vendor(),
+        Backend::Auto.resolve()
+    );
     println!("{:>18} {:>10} {:>10}", "m x n x k", "mkl", "rust");
-    for (m, n, k) in [(1024, 1024, 1024), (128, 100, 784), (128, 784, 100), (128, 10, 100), (32, 32, 32), (576, 64, 576)] {
+    for (m, n, k) in [
+        (1024, 1024, 1024),
+        (128, 100, 784),
+        (128, 784, 100),
+        (128, 10, 100),
+        (32, 32, 32),
+        (576, 64, 576),
+    ] {
         let mkl = bench(Backend::Mkl, m, n, k);
         let rust = bench(Backend::Rust, m, n, k);
-        println!("{:>18} {:>10.1} {:>10.1}", format!("{m}x{n}x{k}"), mkl, rust);
+        println!(
+            "{:>18} {:>10.1} {:>10.1}",
+            format!("{m}x{n}x{k}"),
+            mkl,
+            rust
+        );
     }
 }
