@@ -3,7 +3,7 @@ package ferrodl.examples
 import ferrodl.dataset.Mnist
 import ferrodl.feature.Sample
 import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, Reshape, Sequential, Tanh}
-import ferrodl.optim.{DistriOptimizer, Optimizer, SGD, Top1Accuracy, Trigger}
+import ferrodl.optim._
 import ferrodl.utils.{LoggerFilter, RandomGenerator}
 import org.apache.spark.rdd.RDD
 import org.apache.spark.{SparkConf, SparkContext}
@@ -56,6 +56,30 @@ object MnistMlp {
       .map { case (img, label) => Mnist.toSample(img, label, rows, cols) }
   }
 
+  /** Prints where the iterations' time went (skipping the first few, which warm up). */
+  def report(optimizer: Optimizer): Unit = optimizer match {
+    case d: DistriOptimizer if d.timings.nonEmpty =>
+      val t = d.timings.drop(math.min(5, d.timings.length - 1))
+      def mean(f: IterationTiming => Double) = t.map(f).sum / t.length
+      println(
+        f"ferrodl: trained ${d.timings.length} iterations in ${d.timings.map(_.totalMs).sum / 1000}%.1f s; mean iteration " +
+          f"${mean(_.totalMs)}%.1f ms (broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, " +
+          f"aggregate ${mean(_.aggregateMs)}%.1f)")
+    case _ =>
+  }
+
+  /** Prints the results; exits with status 1 when Top1 is below `expect`. */
+  def check(result: Array[(ValidationResult, ValidationMethod)], expect: Option[Double]): Unit = {
+    result.foreach { case (r, m) => println(s"${m.format()} is $r") }
+    val top1 = result.head._1.result()._1
+    expect.foreach { min =>
+      if (top1 < min) {
+        System.err.println(s"FAIL: test Top1 $top1 < expected $min")
+        sys.exit(1)
+      } else println(s"PASS: test Top1 $top1 >= $min")
+    }
+  }
+
   def main(argv: Array[String]): Unit = {
     val args = parse(argv.toList)
     LoggerFilter.redirectSparkInfoLogs()
@@ -76,28 +100,9 @@ object MnistMlp {
             )
           )
           .setEndWhen(Trigger.maxEpoch(args.epochs))
-      val t0 = System.nanoTime()
       val trained = optimizer.optimize()
-      val seconds = (System.nanoTime() - t0) / 1e9
-      optimizer match {
-        case d: DistriOptimizer if d.timings.nonEmpty =>
-          val t = d.timings.drop(math.min(5, d.timings.length - 1))
-          def mean(f: ferrodl.optim.IterationTiming => Double) = t.map(f).sum / t.length
-          println(
-            f"ferrodl: trained in $seconds%.1f s, ${d.timings.length} iterations; mean iteration ${mean(_.totalMs)}%.1f ms " +
-              f"(broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, aggregate ${mean(_.aggregateMs)}%.1f)"
-          )
-        case _ =>
-      }
-      val result = trained.evaluate(test, Array(new Top1Accuracy()), Some(1000))
-      result.foreach { case (r, m) => println(s"${m.format()} is $r") }
-      val top1 = result.head._1.result()._1
-      args.expectTop1.foreach { min =>
-        if (top1 < min) {
-          System.err.println(s"FAIL: test Top1 $top1 < expected $min")
-          sys.exit(1)
-        } else println(s"PASS: test Top1 $top1 >= $min")
-      }
+      report(optimizer)
+      check(trained.evaluate(test, Array(new Top1Accuracy()), Some(1000)), args.expectTop1)
     } finally sc.stop()
   }
 }

@@ -3,7 +3,10 @@
 use ferrodl_core::criterion::{ClassNLLCriterion, Criterion};
 use ferrodl_core::gradcheck::{check_criterion, check_module};
 use ferrodl_core::module::Module;
-use ferrodl_core::nn::{Linear, LogSoftMax, ReLU, Reshape, Sequential, Tanh};
+use ferrodl_core::nn::{
+    ConvConfig, Linear, LogSoftMax, ReLU, Reshape, Sequential, SpatialConvolution,
+    SpatialMaxPooling, Tanh,
+};
 use ferrodl_core::rng::Rng;
 use ferrodl_core::tensor::{from_vec, Tensor};
 
@@ -109,4 +112,116 @@ fn class_nll() {
     let c = ClassNLLCriterion::new(None, true).expect("c");
     assert!(check_criterion(&c, &single, &t1).expect("check") < TOL);
     assert!((Criterion::<f64>::forward(&c, &single, &t1).expect("f") + single[[2]]).abs() < 1e-12);
+}
+
+#[test]
+fn spatial_convolution() {
+    let cases = [
+        (ConvConfig::new(2, 3, 3, 3), vec![2, 2, 5, 6]),
+        (
+            ConvConfig {
+                stride_w: 2,
+                stride_h: 3,
+                pad_w: 1,
+                pad_h: 2,
+                ..ConvConfig::new(1, 2, 2, 3)
+            },
+            vec![1, 1, 7, 5],
+        ),
+        (
+            ConvConfig {
+                n_group: 2,
+                with_bias: false,
+                ..ConvConfig::new(4, 2, 1, 2)
+            },
+            vec![2, 4, 3, 3],
+        ),
+        (
+            ConvConfig {
+                pad_w: -1,
+                pad_h: -1,
+                stride_w: 2,
+                stride_h: 2,
+                ..ConvConfig::new(2, 2, 3, 3)
+            },
+            vec![2, 5, 4],
+        ),
+    ];
+    for (i, (c, shape)) in cases.into_iter().enumerate() {
+        assert_module(
+            &mut SpatialConvolution::new(c).expect("conv"),
+            &shape,
+            20 + i as u64,
+        );
+    }
+}
+
+#[test]
+fn spatial_max_pooling_away_from_ties() {
+    // Distinct values a clear margin apart, so that no finite-difference step changes an argmax.
+    for (i, (pool, shape)) in [
+        (
+            SpatialMaxPooling::new(2, 2, 2, 2, 0, 0, false),
+            vec![2, 2, 4, 6],
+        ),
+        (
+            SpatialMaxPooling::new(3, 3, 2, 2, 1, 1, true),
+            vec![1, 3, 6, 5],
+        ),
+        (
+            SpatialMaxPooling::new(2, 2, 1, 1, -1, -1, false),
+            vec![2, 5, 5],
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut m = pool.expect("pool");
+        let n: usize = shape.iter().product();
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut rng = Rng::new(40 + i as u64);
+        for k in (1..n).rev() {
+            order.swap(k, rng.below(k as u64 + 1) as usize);
+        }
+        let x = from_vec(
+            "x",
+            &shape,
+            order.iter().map(|&v| v as f64 * 0.01).collect(),
+        )
+        .expect("x");
+        let r = check_module(&mut m, &[], &x, 50 + i as u64).expect("gradcheck");
+        assert!(r.input_error < TOL, "{shape:?}: {r:?}");
+    }
+}
+
+#[test]
+fn same_padding_keeps_ceil_of_size_over_stride_and_bad_shapes_are_named() {
+    let mut c = SpatialConvolution::new(ConvConfig {
+        pad_w: -1,
+        pad_h: -1,
+        stride_w: 2,
+        stride_h: 2,
+        ..ConvConfig::new(1, 1, 3, 3)
+    })
+    .expect("conv");
+    let p = params(&c, 1);
+    let y = c.forward(&p, &random(&[2, 1, 7, 8], 2)).expect("forward");
+    assert_eq!(y.shape(), &[2, 1, 4, 4]);
+    let e = c
+        .forward(&p, &random(&[2, 3, 7, 8], 2))
+        .expect_err("wrong channels");
+    assert!(
+        e.to_string().contains("[batch, 1, H, W]") && e.to_string().contains("[2, 3, 7, 8]"),
+        "{e}"
+    );
+    let mut small = SpatialConvolution::new(ConvConfig::new(1, 1, 5, 5)).expect("conv");
+    let e = small
+        .forward(&params(&small, 1), &random(&[1, 1, 3, 3], 3))
+        .expect_err("too small");
+    assert!(e.to_string().contains("5x5"), "{e}");
+    assert!(SpatialConvolution::new(ConvConfig {
+        n_group: 2,
+        ..ConvConfig::new(3, 4, 3, 3)
+    })
+    .is_err());
 }

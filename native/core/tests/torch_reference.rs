@@ -3,7 +3,10 @@
 
 use ferrodl_core::criterion::{ClassNLLCriterion, Criterion};
 use ferrodl_core::module::Module;
-use ferrodl_core::nn::{Linear, LogSoftMax, ReLU, Reshape, Sequential, Tanh};
+use ferrodl_core::nn::{
+    ConvConfig, Linear, LogSoftMax, ReLU, Reshape, Sequential, SpatialConvolution,
+    SpatialMaxPooling, Tanh,
+};
 use ferrodl_core::optim::{OptimState, Sgd};
 use ferrodl_core::tensor::{from_vec, Tensor};
 use std::collections::HashMap;
@@ -104,6 +107,55 @@ fn layers_match_pytorch() {
         &f,
         "reshape",
         &mut Reshape::new(vec![12], None).expect("r"),
+        0,
+    );
+}
+
+fn conv(c: ConvConfig) -> SpatialConvolution {
+    SpatialConvolution::new(c).expect("conv")
+}
+
+#[test]
+fn convolution_and_pooling_match_pytorch() {
+    let f = fixtures();
+    check_module(&f, "conv", &mut conv(ConvConfig::new(3, 4, 2, 3)), 2);
+    let strided = ConvConfig {
+        stride_w: 3,
+        stride_h: 2,
+        pad_w: 2,
+        pad_h: 1,
+        ..ConvConfig::new(2, 3, 4, 3)
+    };
+    check_module(&f, "conv_stride_pad", &mut conv(strided), 2);
+    let grouped = ConvConfig {
+        pad_w: 1,
+        pad_h: 1,
+        n_group: 2,
+        ..ConvConfig::new(4, 6, 3, 3)
+    };
+    check_module(&f, "conv_groups", &mut conv(grouped), 2);
+    let nobias = ConvConfig {
+        with_bias: false,
+        ..ConvConfig::new(2, 3, 2, 2)
+    };
+    check_module(&f, "conv_nobias_3d", &mut conv(nobias), 1);
+    check_module(&f, "conv_lenet", &mut conv(ConvConfig::new(1, 6, 5, 5)), 2);
+    check_module(
+        &f,
+        "maxpool",
+        &mut SpatialMaxPooling::new(2, 2, 2, 2, 0, 0, false).expect("pool"),
+        0,
+    );
+    check_module(
+        &f,
+        "maxpool_ceil",
+        &mut SpatialMaxPooling::new(3, 3, 2, 2, 0, 0, true).expect("pool"),
+        0,
+    );
+    check_module(
+        &f,
+        "maxpool_pad",
+        &mut SpatialMaxPooling::new(2, 3, 1, 2, 1, 1, false).expect("pool"),
         0,
     );
 }

@@ -1,15 +1,21 @@
 //! Layers and containers.
 
+mod im2col;
 mod linear;
 mod log_softmax;
 mod relu;
 mod reshape;
 mod sequential;
+mod spatial_convolution;
+mod spatial_max_pooling;
 mod tanh;
 
+pub use im2col::{Geometry, Pad2d};
 pub use linear::Linear;
 pub use log_softmax::LogSoftMax;
 pub use relu::ReLU;
 pub use reshape::Reshape;
 pub use sequential::Sequential;
+pub use spatial_convolution::{ConvConfig, SpatialConvolution};
+pub use spatial_max_pooling::SpatialMaxPooling;
 pub use tanh::Tanh;

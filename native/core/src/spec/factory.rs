@@ -5,7 +5,10 @@ use crate::criterion::{ClassNLLCriterion, Criterion};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
-use crate::nn::{Linear, LogSoftMax, ReLU, Reshape, Sequential, Tanh};
+use crate::nn::{
+    ConvConfig, Linear, LogSoftMax, ReLU, Reshape, Sequential, SpatialConvolution,
+    SpatialMaxPooling, Tanh,
+};
 
 /// Builds the module a description names, with its children.
 pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
@@ -36,6 +39,28 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             };
             leaf(Box::new(Reshape::new(node.sizes("size")?, batch_mode)?))
         }
+        "SpatialConvolution" => leaf(Box::new(SpatialConvolution::new(ConvConfig {
+            n_input_plane: node.size("nInputPlane")?,
+            n_output_plane: node.size("nOutputPlane")?,
+            kernel_w: node.size("kernelW")?,
+            kernel_h: node.size("kernelH")?,
+            stride_w: node.size_or("strideW", 1)?,
+            stride_h: node.size_or("strideH", 1)?,
+            pad_w: node.int_or("padW", 0)?,
+            pad_h: node.int_or("padH", 0)?,
+            n_group: node.size_or("nGroup", 1)?,
+            propagate_back: node.flag("propagateBack", true)?,
+            with_bias: node.flag("withBias", true)?,
+        })?)),
+        "SpatialMaxPooling" => leaf(Box::new(SpatialMaxPooling::new(
+            node.size("kW")?,
+            node.size("kH")?,
+            node.size_or("dW", 1)?,
+            node.size_or("dH", 1)?,
+            node.int_or("padW", 0)?,
+            node.int_or("padH", 0)?,
+            node.flag("ceilMode", false)?,
+        )?)),
         "Tanh" => leaf(Box::new(Tanh)),
         "ReLU" => leaf(Box::new(ReLU)),
         "LogSoftMax" => leaf(Box::new(LogSoftMax)),

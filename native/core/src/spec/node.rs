@@ -84,6 +84,15 @@ impl Node {
             .ok_or_else(|| self.missing(key, "a positive integer"))
     }
 
+    /// An optional positive size attribute.
+    pub fn size_or(&self, key: &str, default: usize) -> Result<usize> {
+        if self.attrs.contains_key(key) {
+            self.size(key)
+        } else {
+            Ok(default)
+        }
+    }
+
     /// An optional boolean attribute (stored as an integer).
     pub fn flag(&self, key: &str, default: bool) -> Result<bool> {
         Ok(self.int_or(key, default as i64)? != 0)

@@ -1,0 +1,57 @@
+package ferrodl.examples
+
+import ferrodl.dataset.Mnist
+import ferrodl.nn._
+import ferrodl.optim.{DistriOptimizer, Optimizer, SGD, Top1Accuracy, Trigger}
+import ferrodl.utils.{LoggerFilter, RandomGenerator}
+import org.apache.spark.{SparkConf, SparkContext}
+
+/**
+ * LeNet-5 on MNIST, the talk's topology (tanh, max pooling), trained across Spark executors.
+ *
+ * {{{
+ * spark-submit --master 'local[2]' --jars ferrodl-spark_2.12-0.1.0.jar \
+ *   --class ferrodl.examples.LeNet5 ferrodl-examples_2.12-0.1.0.jar --epochs 10
+ * }}}
+ * Options: --data DIR, --epochs N (10), --batch-size N (128), --lr X (0.05), --lr-decay X
+ * (0.0002), --expect-top1 X (exit 1 when the test accuracy is below X).
+ */
+object LeNet5 {
+
+  def build(classNum: Int): Sequential =
+    Sequential()
+      .add(Reshape(Array(1, 28, 28)))
+      .add(SpatialConvolution(1, 6, 5, 5).setName("conv1"))
+      .add(Tanh())
+      .add(SpatialMaxPooling(2, 2, 2, 2).setName("pool1"))
+      .add(Tanh())
+      .add(SpatialConvolution(6, 12, 5, 5).setName("conv2"))
+      .add(SpatialMaxPooling(2, 2, 2, 2).setName("pool2"))
+      .add(Reshape(Array(12 * 4 * 4)))
+      .add(Linear(12 * 4 * 4, 100).setName("fc1"))
+      .add(Tanh())
+      .add(Linear(100, classNum).setName("score"))
+      .add(LogSoftMax())
+
+  def main(argv: Array[String]): Unit = {
+    val defaults = MnistMlp.Args(epochs = 10, lr = Some(0.05), lrDecay = 0.0002)
+    val args = MnistMlp.parse(argv.toList, defaults)
+    LoggerFilter.redirectSparkInfoLogs()
+    val dir = Mnist.locate(args.data)
+    val sc = new SparkContext(new SparkConf().setAppName("ferrodl LeNet-5"))
+    try {
+      RandomGenerator.setSeed(42)
+      val train = MnistMlp.load(sc, dir, "train")
+      val test = MnistMlp.load(sc, dir, "t10k").cache()
+      val model = build(10)
+      println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
+      val optimizer = Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
+        .setOptimMethod(new SGD(learningRate = args.lr.getOrElse(0.05), learningRateDecay = args.lrDecay))
+        .setEndWhen(Trigger.maxEpoch(args.epochs))
+        .setValidation(Trigger.everyEpoch, test, Array(new Top1Accuracy()), 1000)
+      val trained = optimizer.optimize()
+      MnistMlp.report(optimizer)
+      MnistMlp.check(trained.evaluate(test, Array(new Top1Accuracy()), Some(1000)), args.expectTop1)
+    } finally sc.stop()
+  }
+}

@@ -1,0 +1,60 @@
+package ferrodl.nn
+
+import ferrodl.nn.abstractnn.AbstractModule
+import ferrodl.tensor.Tensor
+import org.junit.Assert._
+import org.junit.Test
+
+import scala.io.Source
+
+/** Layers built through the Scala API against the PyTorch fixtures the Rust tests use. */
+class TorchFixtureTest {
+  private val fixtures: Map[String, Tensor] = {
+    val src = Source.fromFile("native/core/tests/fixtures/torch_reference.txt", "UTF-8")
+    try {
+      src.getLines().filterNot(l => l.startsWith("#") || l.trim.isEmpty).map { line =>
+        val Array(head, values) = line.split(": ", 2)
+        val Array(name, dims) = head.split(" ", 2)
+        name -> Tensor(values.split(" ").map(_.toDouble.toFloat), dims.split(",").map(_.toInt))
+      }.toMap
+    } finally src.close()
+  }
+
+  private def close(what: String, want: Tensor, got: Tensor): Unit = {
+    assertArrayEquals(s"$what shape", want.size(), got.size())
+    want.storage.indices.foreach { i =>
+      val (w, g) = (want.storage(i), got.storage(i))
+      assertEquals(s"$what[$i]", w, g, 2e-4f * math.max(1f, math.abs(w)))
+    }
+  }
+
+  private def check(caseName: String, m: AbstractModule, nParams: Int): Unit = {
+    val params = (0 until nParams).flatMap(i => fixtures(s"$caseName/param$i").storage).toArray
+    if (nParams > 0) m.setWeightsArray(params)
+    val x = fixtures(s"$caseName/input")
+    close(s"$caseName output", fixtures(s"$caseName/output"), m.forward(x))
+    m.zeroGradParameters()
+    close(s"$caseName grad_input", fixtures(s"$caseName/grad_input"), m.backward(x, fixtures(s"$caseName/grad_output")))
+    if (nParams > 0) {
+      val want = (0 until nParams).flatMap(i => fixtures(s"$caseName/grad_param$i").storage).toArray
+      close(s"$caseName grad_params", Tensor.fromArray(want), m.getParameters()._2)
+    }
+  }
+
+  @Test def linearTanhLogSoftMax(): Unit = {
+    check("linear", Linear(5, 3), 2)
+    check("linear_nobias", Linear(7, 4, withBias = false), 1)
+    check("tanh", Tanh(), 0)
+    check("relu", ReLU(), 0)
+    check("logsoftmax", LogSoftMax(), 0)
+  }
+
+  @Test def convolutionAndPooling(): Unit = {
+    check("conv", SpatialConvolution(3, 4, 2, 3), 2)
+    check("conv_stride_pad", SpatialConvolution(2, 3, 4, 3, strideW = 3, strideH = 2, padW = 2, padH = 1), 2)
+    check("conv_groups", SpatialConvolution(4, 6, 3, 3, padW = 1, padH = 1, nGroup = 2), 2)
+    check("maxpool", SpatialMaxPooling(2, 2, 2, 2), 0)
+    check("maxpool_ceil", SpatialMaxPooling(3, 3, 2, 2).ceil(), 0)
+    check("maxpool_pad", SpatialMaxPooling(2, 3, 1, 2, 1, 1), 0)
+  }
+}

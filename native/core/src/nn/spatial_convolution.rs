@@ -1,0 +1,300 @@
+//! SpatialConvolution: 2-D convolution over NCHW images, as im2col plus one GEMM per group.
+
+use super::im2col::{col2im, im2col, nchw, Geometry, Pad2d};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::gemm::matmul;
+use crate::module::Module;
+use crate::rng::Rng;
+use crate::tensor::{check_same_shape, Tensor};
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// BigDL's `SpatialConvolution(nInputPlane, nOutputPlane, kernelW, kernelH, strideW = 1,
+/// strideH = 1, padW = 0, padH = 0, nGroup = 1, propagateBack = true, withBias = true)`.
+/// `padW = padH = -1` means SAME padding.
+///
+/// # Shapes
+/// - input: `[batch, n_input_plane, H, W]` or `[n_input_plane, H, W]`
+/// - output: `[batch, n_output_plane, outH, outW]` (or without the batch dimension), with
+///   `outH = (H + 2·padH - kernelH) / strideH + 1`
+/// - parameters, in order: weight `[n_group, n_output_plane/n_group, n_input_plane/n_group,
+///   kernel_h, kernel_w]`, then bias `[n_output_plane]`
+///
+/// Default initialisation (BigDL's): weight and bias uniform in `±1/√(kernelW·kernelH·nInputPlane)`.
+#[derive(Debug, Clone)]
+pub struct SpatialConvolution {
+    n_input_plane: usize,
+    n_output_plane: usize,
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    pad: Pad2d,
+    n_group: usize,
+    propagate_back: bool,
+    with_bias: bool,
+}
+
+/// The constructor arguments of [`SpatialConvolution`], named as in BigDL.
+#[derive(Debug, Clone)]
+pub struct ConvConfig {
+    pub n_input_plane: usize,
+    pub n_output_plane: usize,
+    pub kernel_w: usize,
+    pub kernel_h: usize,
+    pub stride_w: usize,
+    pub stride_h: usize,
+    pub pad_w: i64,
+    pub pad_h: i64,
+    pub n_group: usize,
+    pub propagate_back: bool,
+    pub with_bias: bool,
+}
+
+impl ConvConfig {
+    /// A `k x k` convolution with BigDL's defaults for everything else.
+    pub fn new(
+        n_input_plane: usize,
+        n_output_plane: usize,
+        kernel_w: usize,
+        kernel_h: usize,
+    ) -> ConvConfig {
+        ConvConfig {
+            n_input_plane,
+            n_output_plane,
+            kernel_w,
+            kernel_h,
+            stride_w: 1,
+            stride_h: 1,
+            pad_w: 0,
+            pad_h: 0,
+            n_group: 1,
+            propagate_back: true,
+            with_bias: true,
+        }
+    }
+}
+
+impl SpatialConvolution {
+    /// Validates the configuration.
+    pub fn new(c: ConvConfig) -> Result<SpatialConvolution> {
+        let op = "SpatialConvolution";
+        let sizes = [
+            c.n_input_plane,
+            c.n_output_plane,
+            c.kernel_w,
+            c.kernel_h,
+            c.stride_w,
+            c.stride_h,
+            c.n_group,
+        ];
+        if sizes.contains(&0) {
+            return Err(Error::invalid(
+                op,
+                format!("planes, kernel, stride and groups must be positive: {c:?}"),
+            ));
+        }
+        if c.n_input_plane % c.n_group != 0 || c.n_output_plane % c.n_group != 0 {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "nGroup {} must divide nInputPlane {} and nOutputPlane {}",
+                    c.n_group, c.n_input_plane, c.n_output_plane
+                ),
+            ));
+        }
+        Ok(SpatialConvolution {
+            n_input_plane: c.n_input_plane,
+            n_output_plane: c.n_output_plane,
+            kernel: (c.kernel_h, c.kernel_w),
+            stride: (c.stride_h, c.stride_w),
+            pad: Pad2d::from_bigdl(op, c.pad_w, c.pad_h)?,
+            n_group: c.n_group,
+            propagate_back: c.propagate_back,
+            with_bias: c.with_bias,
+        })
+    }
+
+    fn weight_len(&self) -> usize {
+        self.n_output_plane * (self.n_input_plane / self.n_group) * self.kernel.0 * self.kernel.1
+    }
+
+    fn geometry(&self, name: &str, shape: &[usize]) -> Result<(usize, Geometry)> {
+        let (n, c, h, w) = nchw(name, shape, self.n_input_plane)?;
+        let g = Geometry::new(
+            name,
+            (c / self.n_group, h, w),
+            self.kernel,
+            self.stride,
+            self.pad,
+            false,
+        )?;
+        Ok((n, g))
+    }
+
+    fn out_shape(&self, input: &[usize], g: &Geometry) -> Vec<usize> {
+        let mut s = vec![self.n_output_plane, g.out_h, g.out_w];
+        if input.len() == 4 {
+            s.insert(0, input[0]);
+        }
+        s
+    }
+}
+
+impl<T: Element> Module<T> for SpatialConvolution {
+    fn describe(&self) -> String {
+        format!(
+            "SpatialConvolution({} -> {}, {}x{}, {}, {}, {:?}{})",
+            self.n_input_plane,
+            self.n_output_plane,
+            self.kernel.1,
+            self.kernel.0,
+            self.stride.1,
+            self.stride.0,
+            self.pad,
+            if self.n_group > 1 {
+                format!(", nGroup={}", self.n_group)
+            } else {
+                String::new()
+            }
+        )
+    }
+
+    fn num_params(&self) -> usize {
+        self.weight_len()
+            + if self.with_bias {
+                self.n_output_plane
+            } else {
+                0
+            }
+    }
+
+    fn init_params(&self, params: &mut [T], rng: &mut Rng) {
+        let stdv = 1.0 / ((self.kernel.0 * self.kernel.1 * self.n_input_plane) as f64).sqrt();
+        params
+            .iter_mut()
+            .for_each(|p| *p = T::lit(rng.uniform(-stdv, stdv)));
+    }
+
+    fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
+        let name = Module::<T>::describe(self);
+        let (n, g) = self.geometry(&name, input.shape())?;
+        let x = input.as_standard_layout();
+        let x = x
+            .as_slice()
+            .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
+        let (og, l) = (self.n_output_plane / self.n_group, g.out_len());
+        let rows = g.channels * g.k_h * g.k_w;
+        let mut col = vec![T::zero(); rows * l];
+        let mut y = vec![T::zero(); n * self.n_output_plane * l];
+        let err = |e: ndarray::ShapeError| Error::invalid("SpatialConvolution", e.to_string());
+        for s in 0..n {
+            for grp in 0..self.n_group {
+                im2col(
+                    &g,
+                    &x[(s * self.n_group + grp) * g.in_len()..][..g.in_len()],
+                    &mut col,
+                );
+                let w = ArrayView2::from_shape(
+                    (og, rows),
+                    &params[grp * og * rows..(grp + 1) * og * rows],
+                )
+                .map_err(err)?;
+                let out = &mut y[(s * self.n_output_plane + grp * og) * l..][..og * l];
+                if self.with_bias {
+                    for (o, chunk) in out.chunks_mut(l).enumerate() {
+                        chunk
+                            .iter_mut()
+                            .for_each(|v| *v = params[self.weight_len() + grp * og + o]);
+                    }
+                }
+                let beta = if self.with_bias { T::one() } else { T::zero() };
+                let c = ArrayView2::from_shape((rows, l), &col[..]).map_err(err)?;
+                matmul(
+                    T::one(),
+                    w,
+                    c,
+                    beta,
+                    ArrayViewMut2::from_shape((og, l), out).map_err(err)?,
+                )?;
+            }
+        }
+        crate::tensor::from_vec(&name, &self.out_shape(input.shape(), &g), y)
+    }
+
+    fn backward(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<Tensor<T>> {
+        let name = Module::<T>::describe(self);
+        check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
+        let (n, g) = self.geometry(&name, input.shape())?;
+        let x = input.as_standard_layout();
+        let x = x
+            .as_slice()
+            .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
+        let gy = grad_output.as_standard_layout();
+        let gy = gy
+            .as_slice()
+            .ok_or_else(|| Error::state(&name, "gradOutput not contiguous"))?;
+        let (og, l) = (self.n_output_plane / self.n_group, g.out_len());
+        let rows = g.channels * g.k_h * g.k_w;
+        let wl = self.weight_len();
+        let mut col = vec![T::zero(); rows * l];
+        let mut gcol = vec![T::zero(); rows * l];
+        let mut gx = vec![T::zero(); if self.propagate_back { input.len() } else { 0 }];
+        let err = |e: ndarray::ShapeError| Error::invalid("SpatialConvolution", e.to_string());
+        let (gw_all, gb_all) = grad_params.split_at_mut(wl);
+        for s in 0..n {
+            for grp in 0..self.n_group {
+                let gy_g = ArrayView2::from_shape(
+                    (og, l),
+                    &gy[(s * self.n_output_plane + grp * og) * l..][..og * l],
+                )
+                .map_err(err)?;
+                im2col(
+                    &g,
+                    &x[(s * self.n_group + grp) * g.in_len()..][..g.in_len()],
+                    &mut col,
+                );
+                let c = ArrayView2::from_shape((rows, l), &col[..]).map_err(err)?;
+                let gw = ArrayViewMut2::from_shape(
+                    (og, rows),
+                    &mut gw_all[grp * og * rows..(grp + 1) * og * rows],
+                )
+                .map_err(err)?;
+                matmul(T::one(), gy_g, c.t(), T::one(), gw)?;
+                if self.with_bias {
+                    for (o, row) in gy_g.rows().into_iter().enumerate() {
+                        gb_all[grp * og + o] += row.sum();
+                    }
+                }
+                if self.propagate_back {
+                    let w = ArrayView2::from_shape(
+                        (og, rows),
+                        &params[grp * og * rows..(grp + 1) * og * rows],
+                    )
+                    .map_err(err)?;
+                    matmul(
+                        T::one(),
+                        w.t(),
+                        gy_g,
+                        T::zero(),
+                        ArrayViewMut2::from_shape((rows, l), &mut gcol[..]).map_err(err)?,
+                    )?;
+                    col2im(
+                        &g,
+                        &gcol,
+                        &mut gx[(s * self.n_group + grp) * g.in_len()..][..g.in_len()],
+                    );
+                }
+            }
+        }
+        if !self.propagate_back {
+            gx = vec![T::zero(); input.len()];
+        }
+        crate::tensor::from_vec(&name, input.shape(), gx)
+    }
+}

@@ -1,0 +1,150 @@
+//! SpatialMaxPooling: the maximum over 2-D windows of every plane.
+
+use super::im2col::{Geometry, Pad2d};
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::tensor::{check_same_shape, from_vec, Tensor};
+
+/// BigDL's `SpatialMaxPooling(kW, kH, dW = 1, dH = 1, padW = 0, padH = 0)`, with `.ceil()` as
+/// `ceil_mode`. Padded positions never win; `padW = padH = -1` means SAME.
+///
+/// # Shapes
+/// - input: `[batch, C, H, W]` or `[C, H, W]`
+/// - output: `[batch, C, outH, outW]` (or without the batch dimension), with
+///   `outH = floor((H + 2·padH - kH) / dH) + 1` (`ceil` in ceil mode)
+#[derive(Debug, Clone)]
+pub struct SpatialMaxPooling {
+    kernel: (usize, usize),
+    stride: (usize, usize),
+    pad: Pad2d,
+    ceil_mode: bool,
+    /// For each output element of the last forward pass, the flat index of its maximum.
+    argmax: Vec<usize>,
+}
+
+impl SpatialMaxPooling {
+    /// A pooling layer; kernel and stride must be positive.
+    pub fn new(
+        k_w: usize,
+        k_h: usize,
+        d_w: usize,
+        d_h: usize,
+        pad_w: i64,
+        pad_h: i64,
+        ceil_mode: bool,
+    ) -> Result<Self> {
+        if [k_w, k_h, d_w, d_h].contains(&0) {
+            return Err(Error::invalid(
+                "SpatialMaxPooling",
+                format!("kernel {k_w}x{k_h} and stride {d_w}x{d_h} must be positive"),
+            ));
+        }
+        Ok(SpatialMaxPooling {
+            kernel: (k_h, k_w),
+            stride: (d_h, d_w),
+            pad: Pad2d::from_bigdl("SpatialMaxPooling", pad_w, pad_h)?,
+            ceil_mode,
+            argmax: Vec::new(),
+        })
+    }
+
+    fn geometry(&self, name: &str, shape: &[usize]) -> Result<(usize, Geometry)> {
+        let (n, c, h, w) = match *shape {
+            [n, c, h, w] => (n, c, h, w),
+            [c, h, w] => (1, c, h, w),
+            _ => return Err(Error::shape(name, "[batch, C, H, W] or [C, H, W]", shape)),
+        };
+        Ok((
+            n,
+            Geometry::new(
+                name,
+                (c, h, w),
+                self.kernel,
+                self.stride,
+                self.pad,
+                self.ceil_mode,
+            )?,
+        ))
+    }
+}
+
+impl<T: Element> Module<T> for SpatialMaxPooling {
+    fn describe(&self) -> String {
+        let ceil = if self.ceil_mode { ", ceil" } else { "" };
+        format!(
+            "SpatialMaxPooling({}x{}, {}, {}{ceil})",
+            self.kernel.1, self.kernel.0, self.stride.1, self.stride.0
+        )
+    }
+
+    fn forward(&mut self, _params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
+        let name = Module::<T>::describe(self);
+        let (n, g) = self.geometry(&name, input.shape())?;
+        let x = input.as_standard_layout();
+        let x = x
+            .as_slice()
+            .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
+        let planes = n * g.channels;
+        let plane_len = g.in_h * g.in_w;
+        let mut y = Vec::with_capacity(planes * g.out_len());
+        self.argmax.clear();
+        self.argmax.reserve(planes * g.out_len());
+        for p in 0..planes {
+            let plane = &x[p * plane_len..(p + 1) * plane_len];
+            for oh in 0..g.out_h {
+                let h0 = (oh * g.stride_h).saturating_sub(g.pad_top);
+                let h1 = (oh * g.stride_h + g.k_h)
+                    .saturating_sub(g.pad_top)
+                    .min(g.in_h);
+                for ow in 0..g.out_w {
+                    let w0 = (ow * g.stride_w).saturating_sub(g.pad_left);
+                    let w1 = (ow * g.stride_w + g.k_w)
+                        .saturating_sub(g.pad_left)
+                        .min(g.in_w);
+                    let mut best = h0 * g.in_w + w0;
+                    for ih in h0..h1 {
+                        for iw in w0..w1 {
+                            let i = ih * g.in_w + iw;
+                            // NaN propagates, as in Torch: a NaN always wins.
+                            if plane[i] > plane[best] || plane[i].is_nan() {
+                                best = i;
+                            }
+                        }
+                    }
+                    y.push(plane[best]);
+                    self.argmax.push(p * plane_len + best);
+                }
+            }
+        }
+        let mut shape = vec![g.channels, g.out_h, g.out_w];
+        if input.ndim() == 4 {
+            shape.insert(0, n);
+        }
+        from_vec(&name, &shape, y)
+    }
+
+    fn backward(
+        &mut self,
+        _params: &[T],
+        _grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<Tensor<T>> {
+        let name = Module::<T>::describe(self);
+        check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
+        if self.argmax.len() != output.len() {
+            return Err(Error::state(&name, "backward called before forward"));
+        }
+        let mut gx = vec![T::zero(); input.len()];
+        for (&i, &g) in self
+            .argmax
+            .iter()
+            .zip(grad_output.as_standard_layout().iter())
+        {
+            gx[i] += g;
+        }
+        from_vec(&name, input.shape(), gx)
+    }
+}
