@@ -64,7 +64,8 @@ object MnistMlp {
       println(
         f"ferrodl: trained ${d.timings.length} iterations in ${d.timings.map(_.totalMs).sum / 1000}%.1f s; mean iteration " +
           f"${mean(_.totalMs)}%.1f ms (broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, " +
-          f"aggregate ${mean(_.aggregateMs)}%.1f)")
+          f"aggregate ${mean(_.aggregateMs)}%.1f)"
+      )
     case _ =>
   }
 

@@ -23,7 +23,8 @@ class SpatialConvolution(
 ) extends AbstractModule {
   require(
     Seq(nInputPlane, nOutputPlane, kernelW, kernelH, strideW, strideH, nGroup).forall(_ > 0),
-    s"SpatialConvolution: planes, kernel, stride and nGroup must be positive")
+    s"SpatialConvolution: planes, kernel, stride and nGroup must be positive"
+  )
   require(nInputPlane % nGroup == 0 && nOutputPlane % nGroup == 0, s"nGroup $nGroup must divide both plane counts")
   require((padW == -1 && padH == -1) || (padW >= 0 && padH >= 0), s"padding must be >= 0, or -1 for SAME")
 
@@ -60,5 +61,16 @@ object SpatialConvolution {
       withBias: Boolean = true
   ): SpatialConvolution =
     new SpatialConvolution(
-      nInputPlane, nOutputPlane, kernelW, kernelH, strideW, strideH, padW, padH, nGroup, propagateBack, withBias)
+      nInputPlane,
+      nOutputPlane,
+      kernelW,
+      kernelH,
+      strideW,
+      strideH,
+      padW,
+      padH,
+      nGroup,
+      propagateBack,
+      withBias
+    )
 }

@@ -6,8 +6,14 @@ import ferrodl.nn.abstractnn.AbstractModule
  * Max pooling over 2-D windows of every plane, as BigDL's `SpatialMaxPooling(kW, kH, dW, dH,
  * padW, padH)`; `ceil()` switches the output size to ceiling mode, `floor()` back.
  */
-class SpatialMaxPooling(val kW: Int, val kH: Int, val dW: Int = 1, val dH: Int = 1, val padW: Int = 0, val padH: Int = 0)
-    extends AbstractModule {
+class SpatialMaxPooling(
+    val kW: Int,
+    val kH: Int,
+    val dW: Int = 1,
+    val dH: Int = 1,
+    val padW: Int = 0,
+    val padH: Int = 0
+) extends AbstractModule {
   require(Seq(kW, kH, dW, dH).forall(_ > 0), s"SpatialMaxPooling: kernel and stride must be positive")
   private var ceilMode = false
 

@@ -12,11 +12,15 @@ class TorchFixtureTest {
   private val fixtures: Map[String, Tensor] = {
     val src = Source.fromFile("native/core/tests/fixtures/torch_reference.txt", "UTF-8")
     try {
-      src.getLines().filterNot(l => l.startsWith("#") || l.trim.isEmpty).map { line =>
-        val Array(head, values) = line.split(": ", 2)
-        val Array(name, dims) = head.split(" ", 2)
-        name -> Tensor(values.split(" ").map(_.toDouble.toFloat), dims.split(",").map(_.toInt))
-      }.toMap
+      src
+        .getLines()
+        .filterNot(l => l.startsWith("#") || l.trim.isEmpty)
+        .map { line =>
+          val Array(head, values) = line.split(": ", 2)
+          val Array(name, dims) = head.split(" ", 2)
+          name -> Tensor(values.split(" ").map(_.toDouble.toFloat), dims.split(",").map(_.toInt))
+        }
+        .toMap
     } finally src.close()
   }
 
