@@ -136,14 +136,15 @@ impl Geometry {
     }
 }
 
-/// Unfolds one image `[channels, in_h, in_w]` into `col` `[channels·k_h·k_w, out_h·out_w]`.
-pub fn im2col<T: Element>(g: &Geometry, image: &[T], col: &mut [T]) {
+/// Unfolds one image `[channels, in_h, in_w]` into columns `offset..offset + out_h·out_w` of
+/// `col`, a `[channels·k_h·k_w, ld]` row-major matrix (several images side by side share one GEMM).
+pub fn im2col<T: Element>(g: &Geometry, image: &[T], col: &mut [T], ld: usize, offset: usize) {
     let l = g.out_len();
     for c in 0..g.channels {
         let plane = &image[c * g.in_h * g.in_w..(c + 1) * g.in_h * g.in_w];
         for i in 0..g.k_h {
             for j in 0..g.k_w {
-                let row = &mut col[((c * g.k_h + i) * g.k_w + j) * l..][..l];
+                let row = &mut col[((c * g.k_h + i) * g.k_w + j) * ld + offset..][..l];
                 for oh in 0..g.out_h {
                     let out = &mut row[oh * g.out_w..(oh + 1) * g.out_w];
                     match g.in_row(oh, i) {
@@ -161,14 +162,15 @@ pub fn im2col<T: Element>(g: &Geometry, image: &[T], col: &mut [T]) {
     }
 }
 
-/// Folds `col` back into an image gradient, adding overlapping windows (the adjoint of im2col).
-pub fn col2im<T: Element>(g: &Geometry, col: &[T], image: &mut [T]) {
+/// Folds columns `offset..offset + out_h·out_w` of `col` (`[channels·k_h·k_w, ld]`) back into an
+/// image gradient, adding overlapping windows: the adjoint of [`im2col`].
+pub fn col2im<T: Element>(g: &Geometry, col: &[T], ld: usize, offset: usize, image: &mut [T]) {
     let l = g.out_len();
     for c in 0..g.channels {
         let plane = &mut image[c * g.in_h * g.in_w..(c + 1) * g.in_h * g.in_w];
         for i in 0..g.k_h {
             for j in 0..g.k_w {
-                let row = &col[((c * g.k_h + i) * g.k_w + j) * l..][..l];
+                let row = &col[((c * g.k_h + i) * g.k_w + j) * ld + offset..][..l];
                 for oh in 0..g.out_h {
                     if let Some(ih) = g.in_row(oh, i) {
                         let dst = &mut plane[ih * g.in_w..(ih + 1) * g.in_w];

@@ -181,40 +181,46 @@ impl<T: Element> Module<T> for SpatialConvolution {
         let x = x
             .as_slice()
             .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
-        let (og, l) = (self.n_output_plane / self.n_group, g.out_len());
-        let rows = g.channels * g.k_h * g.k_w;
-        let mut col = vec![T::zero(); rows * l];
+        let (og, l, rows) = (
+            self.n_output_plane / self.n_group,
+            g.out_len(),
+            g.channels * g.k_h * g.k_w,
+        );
         let mut y = vec![T::zero(); n * self.n_output_plane * l];
-        let err = |e: ndarray::ShapeError| Error::invalid("SpatialConvolution", e.to_string());
-        for s in 0..n {
-            for grp in 0..self.n_group {
-                im2col(
-                    &g,
-                    &x[(s * self.n_group + grp) * g.in_len()..][..g.in_len()],
-                    &mut col,
-                );
-                let w = ArrayView2::from_shape(
-                    (og, rows),
-                    &params[grp * og * rows..(grp + 1) * og * rows],
-                )
-                .map_err(err)?;
-                let out = &mut y[(s * self.n_output_plane + grp * og) * l..][..og * l];
-                if self.with_bias {
-                    for (o, chunk) in out.chunks_mut(l).enumerate() {
-                        chunk
-                            .iter_mut()
-                            .for_each(|v| *v = params[self.weight_len() + grp * og + o]);
-                    }
+        let chunk = chunk_len(rows, l, n);
+        let mut col = vec![T::zero(); rows * chunk * l];
+        let mut out = vec![T::zero(); og * chunk * l];
+        for grp in 0..self.n_group {
+            let w = view(&params[grp * og * rows..(grp + 1) * og * rows], og, rows)?;
+            for s0 in (0..n).step_by(chunk) {
+                let nb = chunk.min(n - s0);
+                let ld = nb * l;
+                for i in 0..nb {
+                    let image = &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
+                    im2col(&g, image, &mut col, ld, i * l);
                 }
-                let beta = if self.with_bias { T::one() } else { T::zero() };
-                let c = ArrayView2::from_shape((rows, l), &col[..]).map_err(err)?;
+                // One GEMM for the whole chunk: [og, rows] · [rows, nb·L].
                 matmul(
                     T::one(),
                     w,
-                    c,
-                    beta,
-                    ArrayViewMut2::from_shape((og, l), out).map_err(err)?,
+                    view(&col[..rows * ld], rows, ld)?,
+                    T::zero(),
+                    view_mut(&mut out[..og * ld], og, ld)?,
                 )?;
+                for i in 0..nb {
+                    for o in 0..og {
+                        let bias = if self.with_bias {
+                            params[self.weight_len() + grp * og + o]
+                        } else {
+                            T::zero()
+                        };
+                        let dst =
+                            &mut y[((s0 + i) * self.n_output_plane + grp * og + o) * l..][..l];
+                        for (d, v) in dst.iter_mut().zip(&out[o * ld + i * l..][..l]) {
+                            *d = *v + bias;
+                        }
+                    }
+                }
             }
         }
         crate::tensor::from_vec(&name, &self.out_shape(input.shape(), &g), y)
@@ -239,62 +245,81 @@ impl<T: Element> Module<T> for SpatialConvolution {
         let gy = gy
             .as_slice()
             .ok_or_else(|| Error::state(&name, "gradOutput not contiguous"))?;
-        let (og, l) = (self.n_output_plane / self.n_group, g.out_len());
-        let rows = g.channels * g.k_h * g.k_w;
+        let (og, l, rows) = (
+            self.n_output_plane / self.n_group,
+            g.out_len(),
+            g.channels * g.k_h * g.k_w,
+        );
         let wl = self.weight_len();
-        let mut col = vec![T::zero(); rows * l];
-        let mut gcol = vec![T::zero(); rows * l];
-        let mut gx = vec![T::zero(); if self.propagate_back { input.len() } else { 0 }];
-        let err = |e: ndarray::ShapeError| Error::invalid("SpatialConvolution", e.to_string());
+        let chunk = chunk_len(rows, l, n);
+        let mut col = vec![T::zero(); rows * chunk * l];
+        let mut gcol = vec![T::zero(); rows * chunk * l];
+        let mut gy_g = vec![T::zero(); og * chunk * l];
+        let mut gx = vec![T::zero(); input.len()];
         let (gw_all, gb_all) = grad_params.split_at_mut(wl);
-        for s in 0..n {
-            for grp in 0..self.n_group {
-                let gy_g = ArrayView2::from_shape(
-                    (og, l),
-                    &gy[(s * self.n_output_plane + grp * og) * l..][..og * l],
-                )
-                .map_err(err)?;
-                im2col(
-                    &g,
-                    &x[(s * self.n_group + grp) * g.in_len()..][..g.in_len()],
-                    &mut col,
-                );
-                let c = ArrayView2::from_shape((rows, l), &col[..]).map_err(err)?;
-                let gw = ArrayViewMut2::from_shape(
-                    (og, rows),
+        for grp in 0..self.n_group {
+            let w = view(&params[grp * og * rows..(grp + 1) * og * rows], og, rows)?;
+            for s0 in (0..n).step_by(chunk) {
+                let nb = chunk.min(n - s0);
+                let ld = nb * l;
+                for i in 0..nb {
+                    let image = &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
+                    im2col(&g, image, &mut col, ld, i * l);
+                    for o in 0..og {
+                        let src = &gy[((s0 + i) * self.n_output_plane + grp * og + o) * l..][..l];
+                        gy_g[o * ld + i * l..][..l].copy_from_slice(src);
+                    }
+                }
+                let gyv = view(&gy_g[..og * ld], og, ld)?;
+                let gw = view_mut(
                     &mut gw_all[grp * og * rows..(grp + 1) * og * rows],
-                )
-                .map_err(err)?;
-                matmul(T::one(), gy_g, c.t(), T::one(), gw)?;
+                    og,
+                    rows,
+                )?;
+                matmul(
+                    T::one(),
+                    gyv,
+                    view(&col[..rows * ld], rows, ld)?.t(),
+                    T::one(),
+                    gw,
+                )?;
                 if self.with_bias {
-                    for (o, row) in gy_g.rows().into_iter().enumerate() {
+                    for (o, row) in gyv.rows().into_iter().enumerate() {
                         gb_all[grp * og + o] += row.sum();
                     }
                 }
                 if self.propagate_back {
-                    let w = ArrayView2::from_shape(
-                        (og, rows),
-                        &params[grp * og * rows..(grp + 1) * og * rows],
-                    )
-                    .map_err(err)?;
                     matmul(
                         T::one(),
                         w.t(),
-                        gy_g,
+                        gyv,
                         T::zero(),
-                        ArrayViewMut2::from_shape((rows, l), &mut gcol[..]).map_err(err)?,
+                        view_mut(&mut gcol[..rows * ld], rows, ld)?,
                     )?;
-                    col2im(
-                        &g,
-                        &gcol,
-                        &mut gx[(s * self.n_group + grp) * g.in_len()..][..g.in_len()],
-                    );
+                    for i in 0..nb {
+                        let image =
+                            &mut gx[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
+                        col2im(&g, &gcol, ld, i * l, image);
+                    }
                 }
             }
         }
-        if !self.propagate_back {
-            gx = vec![T::zero(); input.len()];
-        }
         crate::tensor::from_vec(&name, input.shape(), gx)
     }
+}
+
+/// How many images share one GEMM: enough to make it large, few enough to keep the unfolded
+/// columns within about 16 MB of f32.
+fn chunk_len(rows: usize, l: usize, n: usize) -> usize {
+    ((1usize << 22) / (rows * l).max(1)).clamp(1, n.max(1))
+}
+
+fn view<T: Element>(data: &[T], rows: usize, cols: usize) -> Result<ArrayView2<'_, T>> {
+    ArrayView2::from_shape((rows, cols), data)
+        .map_err(|e| Error::invalid("SpatialConvolution", e.to_string()))
+}
+
+fn view_mut<T: Element>(data: &mut [T], rows: usize, cols: usize) -> Result<ArrayViewMut2<'_, T>> {
+    ArrayViewMut2::from_shape((rows, cols), data)
+        .map_err(|e| Error::invalid("SpatialConvolution", e.to_string()))
 }
