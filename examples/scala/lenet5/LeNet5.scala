@@ -13,7 +13,7 @@ import org.apache.spark.{SparkConf, SparkContext}
  * spark-submit --master 'local[2]' --jars ferrodl-spark_2.12-0.1.0.jar \
  *   --class ferrodl.examples.LeNet5 ferrodl-examples_2.12-0.1.0.jar --epochs 10
  * }}}
- * Options: --data DIR, --epochs N (10), --batch-size N (128), --lr X (0.05), --lr-decay X
+ * Options: --data DIR, --epochs N (10), --batch-size N (128), --lr X (0.2), --lr-decay X
  * (0.0002), --expect-top1 X (exit 1 when the test accuracy is below X).
  */
 object LeNet5 {
@@ -34,7 +34,7 @@ object LeNet5 {
       .add(LogSoftMax())
 
   def main(argv: Array[String]): Unit = {
-    val defaults = MnistMlp.Args(epochs = 10, lr = Some(0.05), lrDecay = 0.0002)
+    val defaults = MnistMlp.Args(epochs = 10, lr = Some(0.2), lrDecay = 0.0002)
     val args = MnistMlp.parse(argv.toList, defaults)
     LoggerFilter.redirectSparkInfoLogs()
     val dir = Mnist.locate(args.data)
@@ -47,7 +47,7 @@ object LeNet5 {
       println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
       val optimizer =
         Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
-          .setOptimMethod(new SGD(learningRate = args.lr.getOrElse(0.05), learningRateDecay = args.lrDecay))
+          .setOptimMethod(new SGD(learningRate = args.lr.getOrElse(0.2), learningRateDecay = args.lrDecay))
           .setEndWhen(Trigger.maxEpoch(args.epochs))
           .setValidation(Trigger.everyEpoch, test, Array(new Top1Accuracy()), 1000)
       val trained = optimizer.optimize()
