@@ -225,3 +225,55 @@ fn same_padding_keeps_ceil_of_size_over_stride_and_bad_shapes_are_named() {
     })
     .is_err());
 }
+
+#[test]
+fn pointwise_layers() {
+    use ferrodl_core::nn::{Pointwise, PointwiseFn::*};
+    let fns = [
+        Sigmoid,
+        ReLU6,
+        LeakyReLU { negval: 0.1 },
+        ELU { alpha: 0.7 },
+        HardTanh {
+            min: -0.5,
+            max: 0.8,
+        },
+        HardSigmoid,
+        LogSigmoid,
+        SoftPlus { beta: 1.5 },
+        SoftSign,
+        SoftShrink { lambda: 0.3 },
+        HardShrink { lambda: 0.3 },
+        TanhShrink,
+        Threshold { th: 0.2, v: 1.0 },
+        Abs,
+        Square,
+        Sqrt,
+        Exp,
+        Log,
+        Power {
+            power: 1.7,
+            scale: 0.5,
+            shift: 2.5,
+        },
+        MulConstant { scalar: 2.5 },
+        AddConstant { constant: -1.0 },
+    ];
+    for (i, f) in fns.into_iter().enumerate() {
+        let positive = matches!(f, Sqrt | Log);
+        let name = format!("{f:?}");
+        let mut m = Pointwise::new(f).expect("layer");
+        // Keep inputs a margin away from every kink (0, ±λ, thresholds, ±2.5, 6).
+        let x = random(&[3, 5], 60 + i as u64).mapv(|v| {
+            let v = if positive { v.abs() + 0.2 } else { v * 3.5 };
+            let kinks = [0.0, 0.2, -0.3, 0.3, -0.5, 0.8, 2.5, -2.5, 6.0];
+            if kinks.iter().any(|k| (v - k).abs() < 0.05) {
+                v + 0.11
+            } else {
+                v
+            }
+        });
+        let r = check_module(&mut m, &[], &x, 70 + i as u64).expect("gradcheck");
+        assert!(r.input_error < TOL, "{name}: {r:?}");
+    }
+}

@@ -274,3 +274,32 @@ fn sgd_matches_pytorch() {
         }
     }
 }
+
+/// The `# pointwise NAME k=v ...` lines of the fixture file: each layer built through the
+/// factory with BigDL's parameter names.
+fn pointwise_cases() -> Vec<ferrodl_core::spec::Node> {
+    include_str!("fixtures/torch_reference.txt")
+        .lines()
+        .filter_map(|l| l.strip_prefix("# pointwise "))
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let mut node = ferrodl_core::spec::Node::new(parts.next().expect("name"));
+            for kv in parts {
+                let (k, v) = kv.split_once('=').expect("k=v");
+                node = node.floats(k, &[v.parse().expect("number")]);
+            }
+            node
+        })
+        .collect()
+}
+
+#[test]
+fn pointwise_layers_match_pytorch() {
+    let f = fixtures();
+    let cases = pointwise_cases();
+    assert!(cases.len() >= 20, "{} pointwise cases", cases.len());
+    for node in cases {
+        let mut m = ferrodl_core::spec::build_module::<f64>(&node).expect("pointwise layer");
+        check_module(&f, &format!("pw_{}", node.kind), m.as_mut(), 0);
+    }
+}

@@ -3,6 +3,7 @@
 mod im2col;
 mod linear;
 mod log_softmax;
+mod pointwise;
 mod relu;
 mod reshape;
 mod sequential;
@@ -13,6 +14,7 @@ mod tanh;
 pub use im2col::{Geometry, Pad2d};
 pub use linear::Linear;
 pub use log_softmax::LogSoftMax;
+pub use pointwise::{Pointwise, PointwiseFn};
 pub use relu::ReLU;
 pub use reshape::Reshape;
 pub use sequential::Sequential;

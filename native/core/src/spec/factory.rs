@@ -6,8 +6,8 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    ConvConfig, Linear, LogSoftMax, ReLU, Reshape, Sequential, SpatialConvolution,
-    SpatialMaxPooling, Tanh,
+    ConvConfig, Linear, LogSoftMax, Pointwise, PointwiseFn, ReLU, Reshape, Sequential,
+    SpatialConvolution, SpatialMaxPooling, Tanh,
 };
 
 /// Builds the module a description names, with its children.
@@ -64,10 +64,71 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
         "Tanh" => leaf(Box::new(Tanh)),
         "ReLU" => leaf(Box::new(ReLU)),
         "LogSoftMax" => leaf(Box::new(LogSoftMax)),
-        other => Err(Error::UnknownLayer {
-            kind: other.to_string(),
-        }),
+        _ => match pointwise(node)? {
+            Some(f) => leaf(Box::new(Pointwise::new(f)?)),
+            None => Err(Error::UnknownLayer {
+                kind: node.kind.clone(),
+            }),
+        },
     }
+}
+
+/// The element-wise layers, with BigDL's parameter names and defaults.
+fn pointwise(node: &Node) -> Result<Option<PointwiseFn>> {
+    use PointwiseFn::*;
+    let f = |key: &str, default: f64| node.float_or(key, default);
+    Ok(Some(match node.kind.as_str() {
+        "Sigmoid" => Sigmoid,
+        "ReLU6" => ReLU6,
+        "LeakyReLU" => LeakyReLU {
+            negval: f("negval", 0.01)?,
+        },
+        "ELU" => ELU {
+            alpha: f("alpha", 1.0)?,
+        },
+        "HardTanh" => HardTanh {
+            min: f("minValue", -1.0)?,
+            max: f("maxValue", 1.0)?,
+        },
+        "Clamp" => HardTanh {
+            min: f("min", -1.0)?,
+            max: f("max", 1.0)?,
+        },
+        "HardSigmoid" => HardSigmoid,
+        "LogSigmoid" => LogSigmoid,
+        "SoftPlus" => SoftPlus {
+            beta: f("beta", 1.0)?,
+        },
+        "SoftSign" => SoftSign,
+        "SoftShrink" => SoftShrink {
+            lambda: f("lambda", 0.5)?,
+        },
+        "HardShrink" => HardShrink {
+            lambda: f("lambda", 0.5)?,
+        },
+        "TanhShrink" => TanhShrink,
+        "Threshold" => Threshold {
+            th: f("th", 1e-6)?,
+            v: f("v", 0.0)?,
+        },
+        "Abs" => Abs,
+        "Square" => Square,
+        "Sqrt" => Sqrt,
+        "Exp" => Exp,
+        "Log" => Log,
+        "Power" => Power {
+            power: f("power", 1.0)?,
+            scale: f("scale", 1.0)?,
+            shift: f("shift", 0.0)?,
+        },
+        "MulConstant" => MulConstant {
+            scalar: f("scalar", 1.0)?,
+        },
+        "AddConstant" => AddConstant {
+            constant: f("constant_scalar", 0.0)?,
+        },
+        _ => return Ok(None),
+    }))
 }
 
 /// Builds the criterion a description names.

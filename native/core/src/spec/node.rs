@@ -110,6 +110,16 @@ impl Node {
         }
     }
 
+    /// An optional single number (an integer attribute is accepted too).
+    pub fn float_or(&self, key: &str, default: f64) -> Result<f64> {
+        match self.attrs.get(key) {
+            None => Ok(default),
+            Some(Attr::Floats(v)) if v.len() == 1 && v[0].is_finite() => Ok(v[0]),
+            Some(Attr::Ints(v)) if v.len() == 1 => Ok(v[0] as f64),
+            Some(_) => Err(self.missing(key, "one finite number")),
+        }
+    }
+
     /// An optional list of floats.
     pub fn float_list(&self, key: &str) -> Result<Option<Vec<f64>>> {
         match self.attrs.get(key) {

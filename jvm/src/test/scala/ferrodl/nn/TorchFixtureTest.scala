@@ -61,4 +61,32 @@ class TorchFixtureTest {
     check("maxpool_ceil", SpatialMaxPooling(3, 3, 2, 2).ceil(), 0)
     check("maxpool_pad", SpatialMaxPooling(2, 3, 1, 2, 1, 1), 0)
   }
+
+  @Test def pointwiseLayers(): Unit = {
+    val layers = Seq(
+      "Sigmoid" -> Sigmoid(),
+      "ReLU6" -> ReLU6(),
+      "LeakyReLU" -> LeakyReLU(0.2),
+      "ELU" -> ELU(1.5),
+      "HardTanh" -> HardTanh(-0.5, 1.2),
+      "Clamp" -> Clamp(-0.3, 0.4),
+      "HardSigmoid" -> HardSigmoid(),
+      "LogSigmoid" -> LogSigmoid(),
+      "SoftPlus" -> SoftPlus(2.0),
+      "SoftSign" -> SoftSign(),
+      "SoftShrink" -> SoftShrink(0.3),
+      "HardShrink" -> HardShrink(0.4),
+      "TanhShrink" -> TanhShrink(),
+      "Threshold" -> Threshold(0.1, -2.0),
+      "Abs" -> Abs(),
+      "Square" -> Square(),
+      "Sqrt" -> Sqrt(),
+      "Exp" -> Exp(),
+      "Log" -> Log(),
+      "Power" -> Power(2.5, 0.5, 3.0),
+      "MulConstant" -> MulConstant(-1.5),
+      "AddConstant" -> AddConstant(0.7)
+    )
+    layers.foreach { case (name, layer) => check(s"pw_$name", layer, 0) }
+  }
 }
