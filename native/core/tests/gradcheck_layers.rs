@@ -4,8 +4,8 @@ use ferrodl_core::criterion::{ClassNLLCriterion, Criterion};
 use ferrodl_core::gradcheck::{check_criterion, check_module};
 use ferrodl_core::module::Module;
 use ferrodl_core::nn::{
-    ConvConfig, Linear, LogSoftMax, ReLU, Reshape, Sequential, SpatialConvolution,
-    SpatialMaxPooling, Tanh,
+    relu, tanh, ConvConfig, Linear, LogSoftMax, Reshape, Sequential, SpatialConvolution,
+    SpatialMaxPooling,
 };
 use ferrodl_core::rng::Rng;
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -69,15 +69,15 @@ fn reshape() {
 
 #[test]
 fn activations() {
-    assert_module(&mut Tanh, &[3, 5], 4);
-    assert_module(&mut Tanh, &[7], 5);
+    assert_module(&mut tanh(), &[3, 5], 4);
+    assert_module(&mut tanh(), &[7], 5);
     assert_module(&mut LogSoftMax, &[4, 6], 6);
     assert_module(&mut LogSoftMax, &[5], 7);
 }
 
 #[test]
 fn relu_away_from_the_kink() {
-    let mut m = ReLU;
+    let mut m = relu();
     let x = random(&[4, 5], 8).mapv(|v| if v.abs() < 0.1 { 0.5 } else { v });
     let r = check_module(&mut m, &[], &x, 9).expect("gradcheck");
     assert!(r.input_error < TOL, "{r:?}");
@@ -88,7 +88,7 @@ fn sequential_mlp() {
     let mut m = Sequential::<f64>::new()
         .add(Box::new(Reshape::new(vec![12], None).expect("r")))
         .add(Box::new(Linear::new(12, 8, true).expect("l")))
-        .add(Box::new(Tanh))
+        .add(Box::new(tanh()))
         .add(Box::new(Linear::new(8, 4, true).expect("l")))
         .add(Box::new(LogSoftMax));
     assert_module(&mut m, &[3, 3, 4], 11);

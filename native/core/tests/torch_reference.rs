@@ -4,8 +4,8 @@
 use ferrodl_core::criterion::{ClassNLLCriterion, Criterion};
 use ferrodl_core::module::Module;
 use ferrodl_core::nn::{
-    ConvConfig, Linear, LogSoftMax, ReLU, Reshape, Sequential, SpatialConvolution,
-    SpatialMaxPooling, Tanh,
+    relu, tanh, ConvConfig, Linear, LogSoftMax, Reshape, Sequential, SpatialConvolution,
+    SpatialMaxPooling,
 };
 use ferrodl_core::optim::{OptimState, Sgd};
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -99,8 +99,8 @@ fn layers_match_pytorch() {
         1,
     );
     check_module(&f, "linear_1d", &mut Linear::new(3, 2, true).expect("l"), 2);
-    check_module(&f, "tanh", &mut Tanh, 0);
-    check_module(&f, "relu", &mut ReLU, 0);
+    check_module(&f, "tanh", &mut tanh(), 0);
+    check_module(&f, "relu", &mut relu(), 0);
     check_module(&f, "logsoftmax", &mut LogSoftMax, 0);
     check_module(&f, "logsoftmax_1d", &mut LogSoftMax, 0);
     check_module(
@@ -195,7 +195,7 @@ fn mlp_loss_and_flat_gradient_layout_match_pytorch() {
     let mut m = Sequential::<f64>::new()
         .add(Box::new(Reshape::new(vec![8], None).expect("r")))
         .add(Box::new(Linear::new(8, 6, true).expect("l")))
-        .add(Box::new(Tanh))
+        .add(Box::new(tanh()))
         .add(Box::new(Linear::new(6, 3, true).expect("l")))
         .add(Box::new(LogSoftMax));
     let params = f["mlp/params"].1.clone();

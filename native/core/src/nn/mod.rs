@@ -4,20 +4,26 @@ mod im2col;
 mod linear;
 mod log_softmax;
 mod pointwise;
-mod relu;
 mod reshape;
 mod sequential;
 mod spatial_convolution;
 mod spatial_max_pooling;
-mod tanh;
 
 pub use im2col::{Geometry, Pad2d};
 pub use linear::Linear;
 pub use log_softmax::LogSoftMax;
 pub use pointwise::{Pointwise, PointwiseFn};
-pub use relu::ReLU;
 pub use reshape::Reshape;
 pub use sequential::Sequential;
 pub use spatial_convolution::{ConvConfig, SpatialConvolution};
 pub use spatial_max_pooling::SpatialMaxPooling;
-pub use tanh::Tanh;
+
+/// `Tanh` as a module (an element-wise layer).
+pub fn tanh() -> Pointwise {
+    Pointwise::from_fn(PointwiseFn::Tanh)
+}
+
+/// `ReLU` as a module (an element-wise layer).
+pub fn relu() -> Pointwise {
+    Pointwise::from_fn(PointwiseFn::ReLU)
+}

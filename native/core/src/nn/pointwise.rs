@@ -9,6 +9,9 @@ use ndarray::Zip;
 /// An element-wise function, with BigDL's parameters (defaults are in the factory).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PointwiseFn {
+    Tanh,
+    /// `max(x, 0)`, as BigDL's `ReLU(ip = false)`.
+    ReLU,
     Sigmoid,
     ReLU6,
     LeakyReLU {
@@ -70,6 +73,8 @@ impl PointwiseFn {
     pub fn name(&self) -> &'static str {
         use PointwiseFn::*;
         match self {
+            Tanh => "Tanh",
+            ReLU => "ReLU",
             Sigmoid => "Sigmoid",
             ReLU6 => "ReLU6",
             LeakyReLU { .. } => "LeakyReLU",
@@ -118,6 +123,8 @@ impl PointwiseFn {
         use PointwiseFn::*;
         let (zero, one) = (T::zero(), T::one());
         match *self {
+            Tanh => x.tanh(),
+            ReLU => x.max(zero),
             Sigmoid => sigmoid(x),
             ReLU6 => x.max(zero).min(T::lit(6.0)),
             LeakyReLU { negval } => {
@@ -192,6 +199,8 @@ impl PointwiseFn {
         let (zero, one) = (T::zero(), T::one());
         let inside = |c: bool| if c { one } else { zero };
         match *self {
+            Tanh => one - y * y,
+            ReLU => inside(x > zero),
             Sigmoid => y * (one - y),
             ReLU6 => inside(x > zero && x < T::lit(6.0)),
             LeakyReLU { negval } => {
@@ -266,6 +275,11 @@ pub struct Pointwise {
 }
 
 impl Pointwise {
+    /// The layer for a function without parameters to check.
+    pub fn from_fn(f: PointwiseFn) -> Pointwise {
+        Pointwise { f }
+    }
+
     /// The layer for `f` (parameters are checked).
     pub fn new(f: PointwiseFn) -> Result<Pointwise> {
         Ok(Pointwise { f: f.validated()? })

@@ -6,8 +6,8 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    ConvConfig, Linear, LogSoftMax, Pointwise, PointwiseFn, ReLU, Reshape, Sequential,
-    SpatialConvolution, SpatialMaxPooling, Tanh,
+    ConvConfig, Linear, LogSoftMax, Pointwise, PointwiseFn, Reshape, Sequential,
+    SpatialConvolution, SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children.
@@ -61,8 +61,6 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             node.int_or("padH", 0)?,
             node.flag("ceilMode", false)?,
         )?)),
-        "Tanh" => leaf(Box::new(Tanh)),
-        "ReLU" => leaf(Box::new(ReLU)),
         "LogSoftMax" => leaf(Box::new(LogSoftMax)),
         _ => match pointwise(node)? {
             Some(f) => leaf(Box::new(Pointwise::new(f)?)),
@@ -78,6 +76,8 @@ fn pointwise(node: &Node) -> Result<Option<PointwiseFn>> {
     use PointwiseFn::*;
     let f = |key: &str, default: f64| node.float_or(key, default);
     Ok(Some(match node.kind.as_str() {
+        "Tanh" => Tanh,
+        "ReLU" => ReLU,
         "Sigmoid" => Sigmoid,
         "ReLU6" => ReLU6,
         "LeakyReLU" => LeakyReLU {
