@@ -2,7 +2,7 @@ package ferrodl.examples
 
 import ferrodl.dataset.Mnist
 import ferrodl.nn._
-import ferrodl.optim.{DistriOptimizer, Optimizer, SGD, Top1Accuracy, Trigger}
+import ferrodl.optim.{Adam, Optimizer, SGD, Top1Accuracy, Trigger}
 import ferrodl.utils.{LoggerFilter, RandomGenerator}
 import org.apache.spark.{SparkConf, SparkContext}
 
@@ -13,8 +13,9 @@ import org.apache.spark.{SparkConf, SparkContext}
  * spark-submit --master 'local[2]' --jars ferrodl-spark_2.12-0.1.0.jar \
  *   --class ferrodl.examples.LeNet5 ferrodl-examples_2.12-0.1.0.jar --epochs 10
  * }}}
- * Options: --data DIR, --epochs N (10), --batch-size N (128), --lr X (0.2), --lr-decay X
- * (0.0002), --expect-top1 X (exit 1 when the test accuracy is below X).
+ * Options: --data DIR, --epochs N (10), --batch-size N (128), --lr X (0.2; Adam 0.002),
+ * --lr-decay X (0.0002), --optim sgd|adam (Adam halves its rate every epoch and clips the
+ * gradient to L2 norm 5), --expect-top1 X (exit 1 when the test accuracy is below X).
  */
 object LeNet5 {
 
@@ -34,7 +35,7 @@ object LeNet5 {
       .add(LogSoftMax())
 
   def main(argv: Array[String]): Unit = {
-    val defaults = MnistMlp.Args(epochs = 10, lr = Some(0.2), lrDecay = 0.0002)
+    val defaults = MnistMlp.Args(epochs = 10, lrDecay = 0.0002)
     val args = MnistMlp.parse(argv.toList, defaults)
     LoggerFilter.redirectSparkInfoLogs()
     val dir = Mnist.locate(args.data)
@@ -47,9 +48,17 @@ object LeNet5 {
       println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
       val optimizer =
         Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
-          .setOptimMethod(new SGD(learningRate = args.lr.getOrElse(0.2), learningRateDecay = args.lrDecay))
           .setEndWhen(Trigger.maxEpoch(args.epochs))
           .setValidation(Trigger.everyEpoch, test, Array(new Top1Accuracy()), 1000)
+      args.optim match {
+        case "sgd" =>
+          optimizer.setOptimMethod(new SGD(learningRate = args.lr.getOrElse(0.2), learningRateDecay = args.lrDecay))
+        case "adam" =>
+          val perEpoch = math.ceil(60000.0 / args.batchSize).toInt
+          val adam = new Adam(learningRate = args.lr.getOrElse(0.002)).setLearningRateSchedule(SGD.Step(perEpoch, 0.5))
+          optimizer.setOptimMethod(adam).setGradientClippingByl2Norm(5.0)
+        case other => throw new IllegalArgumentException(s"unknown --optim $other (sgd or adam)")
+      }
       val trained = optimizer.optimize()
       MnistMlp.report(optimizer)
       MnistMlp.check(trained.evaluate(test, Array(new Top1Accuracy()), Some(1000)), args.expectTop1)

@@ -27,7 +27,8 @@ object MnistMlp {
       batchSize: Int = 128,
       lr: Option[Double] = None,
       lrDecay: Double = 0.0,
-      expectTop1: Option[Double] = None
+      expectTop1: Option[Double] = None,
+      optim: String = "sgd"
   )
 
   def parse(args: List[String], a: Args = Args()): Args = args match {
@@ -39,6 +40,7 @@ object MnistMlp {
     case "--lr" :: v :: rest => parse(rest, a.copy(lr = Some(v.toDouble)))
     case "--lr-decay" :: v :: rest => parse(rest, a.copy(lrDecay = v.toDouble))
     case "--expect-top1" :: v :: rest => parse(rest, a.copy(expectTop1 = Some(v.toDouble)))
+    case "--optim" :: v :: rest => parse(rest, a.copy(optim = v))
     case other :: _ => throw new IllegalArgumentException(s"unknown option $other")
   }
 

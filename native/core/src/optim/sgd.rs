@@ -76,11 +76,23 @@ impl Sgd {
         self.learning_rate / (1.0 + t as f64 * self.learning_rate_decay)
     }
 
-    /// Applies one step to `weights` in place and returns the next state.
+    /// Applies one step at the rate of `learningRateDecay`; returns the next state.
     pub fn step(
         &self,
         weights: &mut [f32],
         grads: &[f32],
+        state: OptimState,
+    ) -> Result<OptimState> {
+        let lr = self.current_rate(state.step);
+        self.step_at(weights, grads, lr, state)
+    }
+
+    /// Applies one step at learning rate `lr` (from a schedule) and returns the next state.
+    pub fn step_at(
+        &self,
+        weights: &mut [f32],
+        grads: &[f32],
+        lr: f64,
         mut state: OptimState,
     ) -> Result<OptimState> {
         if weights.len() != grads.len() {
@@ -91,7 +103,7 @@ impl Sgd {
                 actual: grads.len(),
             });
         }
-        let lr = self.current_rate(state.step) as f32;
+        let lr = lr as f32;
         let (wd, mom, damp) = (
             self.weight_decay as f32,
             self.momentum as f32,

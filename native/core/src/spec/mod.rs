@@ -4,7 +4,9 @@
 mod codec;
 mod factory;
 mod node;
+mod optim_factory;
 
 pub use codec::{decode, encode, MAGIC, VERSION};
 pub use factory::{build_criterion, build_module};
 pub use node::{Attr, Node};
+pub use optim_factory::build_optim;

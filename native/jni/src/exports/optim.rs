@@ -1,75 +1,64 @@
 //! Optimisation methods on the driver: a handle holds the method and its state.
 
 use crate::arrays::{read_bytes, read_floats, write_floats};
-use crate::error::JniResult;
+use crate::error::{JniError, JniResult};
 use crate::guard::guard;
 use crate::handle::{borrow_handle, free_handle, into_handle};
-use ferrodl_core::optim::{OptimState, Sgd};
+use ferrodl_core::optim::{OptimMethod, OptimState};
+use ferrodl_core::spec::{build_optim, decode};
 use jni::objects::{JByteArray, JClass, JFloatArray};
-use jni::sys::{jboolean, jdouble, jlong};
+use jni::sys::{jdouble, jint, jlong};
 use jni::EnvUnowned;
 
 /// An optimisation method with the state it carries between steps.
 pub struct Optim {
-    pub method: Sgd,
+    pub method: OptimMethod,
     pub state: OptimState,
 }
 
 impl Optim {
-    /// One step: `weights` are updated in place.
-    pub fn step(&mut self, weights: &mut [f32], grads: &[f32]) -> JniResult<()> {
+    /// One step in epoch `epoch` (1-based): `grads` are clipped, `weights` updated, in place.
+    pub fn step(&mut self, weights: &mut [f32], grads: &mut [f32], epoch: i32) -> JniResult<()> {
+        let epoch = epoch_of(epoch)?;
         let state = std::mem::take(&mut self.state);
-        self.state = self.method.step(weights, grads, state)?;
+        self.state = self.method.step(weights, grads, epoch, state)?;
         Ok(())
     }
 }
 
-fn optim<'a>(h: jlong) -> JniResult<&'a mut Optim> {
-    // SAFETY: optimiser handles come from `createSgd` and are owned by one `NativeOptim` on the
-    // JVM, which serialises calls and frees each once (see `handle`).
-    unsafe { borrow_handle::<Optim>(h, "optimiser") }
+fn epoch_of(epoch: i32) -> JniResult<u64> {
+    u64::try_from(epoch)
+        .ok()
+        .filter(|e| *e >= 1)
+        .ok_or(JniError::InvalidArgument {
+            op: "optimStep",
+            reason: format!("epoch must be >= 1, got {epoch}"),
+        })
 }
 
-/// A new SGD method with BigDL's hyper-parameters (validated) and an empty state.
-pub fn create_sgd(
-    learning_rate: f64,
-    learning_rate_decay: f64,
-    weight_decay: f64,
-    momentum: f64,
-    dampening: f64,
-    nesterov: bool,
-) -> JniResult<Optim> {
-    let method = Sgd {
-        learning_rate,
-        learning_rate_decay,
-        weight_decay,
-        momentum,
-        dampening,
-        nesterov,
-    }
-    .validated()?;
+/// Builds a method (with its schedule and clipping) from an encoded description.
+pub fn create(spec: &[u8]) -> JniResult<Optim> {
+    let method = build_optim(&decode(spec)?)?;
     Ok(Optim {
         method,
         state: OptimState::default(),
     })
 }
 
+fn optim<'a>(h: jlong) -> JniResult<&'a mut Optim> {
+    // SAFETY: optimiser handles come from `createOptim` and are owned by one `NativeOptim` on the
+    // JVM, which serialises calls and frees each once (see `handle`).
+    unsafe { borrow_handle::<Optim>(h, "optimiser") }
+}
+
 #[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub extern "system" fn Java_ferrodl_engine_Native_createSgd<'l>(
+pub extern "system" fn Java_ferrodl_engine_Native_createOptim<'l>(
     env: EnvUnowned<'l>,
     _c: JClass<'l>,
-    lr: jdouble,
-    lr_decay: jdouble,
-    wd: jdouble,
-    momentum: jdouble,
-    dampening: jdouble,
-    nesterov: jboolean,
+    spec: JByteArray<'l>,
 ) -> jlong {
-    guard(env, |_| {
-        Ok(into_handle(create_sgd(
-            lr, lr_decay, wd, momentum, dampening, nesterov,
-        )?))
+    guard(env, |env| {
+        Ok(into_handle(create(&read_bytes(env, &spec)?)?))
     })
 }
 
@@ -93,10 +82,11 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimStep<'l>(
     h: jlong,
     w: JFloatArray<'l>,
     g: JFloatArray<'l>,
+    epoch: jint,
 ) {
     guard(env, |env| {
-        let mut weights = read_floats(env, &w)?;
-        optim(h)?.step(&mut weights, &read_floats(env, &g)?)?;
+        let (mut weights, mut grads) = (read_floats(env, &w)?, read_floats(env, &g)?);
+        optim(h)?.step(&mut weights, &mut grads, epoch)?;
         write_floats(env, &w, &weights, "optimStep")
     })
 }
@@ -106,10 +96,11 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimRate<'l>(
     env: EnvUnowned<'l>,
     _c: JClass<'l>,
     h: jlong,
+    epoch: jint,
 ) -> jdouble {
     guard(env, |_| {
         let o = optim(h)?;
-        Ok(o.method.current_rate(o.state.step))
+        Ok(o.method.current_rate(&o.state, epoch_of(epoch)?))
     })
 }
 

@@ -75,19 +75,15 @@ public final class Native {
       long criterion, float[] input, int[] inputShape, float[] target, int[] targetShape);
 
   // Optimisation methods
-  public static native long createSgd(
-      double learningRate,
-      double learningRateDecay,
-      double weightDecay,
-      double momentum,
-      double dampening,
-      boolean nesterov);
+  /** An optimisation method (with schedule and clipping) from its description. */
+  public static native long createOptim(byte[] spec);
 
   public static native void freeOptim(long optim);
 
-  public static native void optimStep(long optim, float[] weights, float[] grads);
+  /** Clips {@code grads} and updates {@code weights} in place, in epoch {@code epoch} (1-based). */
+  public static native void optimStep(long optim, float[] weights, float[] grads, int epoch);
 
-  public static native double optimRate(long optim);
+  public static native double optimRate(long optim, int epoch);
 
   public static native byte[] getOptimState(long optim);
 

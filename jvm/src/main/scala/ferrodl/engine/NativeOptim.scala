@@ -1,13 +1,14 @@
 package ferrodl.engine
 
-/** A native optimisation method with its state (step count, momentum buffers). */
+/** A native optimisation method with its schedule, clipping and state (step count, buffers). */
 final class NativeOptim(handle: Long) extends NativeHandle("NativeOptim", handle, h => Native.freeOptim(h)) {
 
-  /** Updates `weights` in place from `grads`. */
-  def step(weights: Array[Float], grads: Array[Float]): Unit = withHandle(h => Native.optimStep(h, weights, grads))
+  /** Clips `grads` and updates `weights` in place, in `epoch` (1-based). */
+  def step(weights: Array[Float], grads: Array[Float], epoch: Int = 1): Unit =
+    withHandle(h => Native.optimStep(h, weights, grads, epoch))
 
-  /** The learning rate the next step uses. */
-  def currentRate(): Double = withHandle(Native.optimRate)
+  /** The learning rate the next step uses in `epoch`. */
+  def currentRate(epoch: Int = 1): Double = withHandle(h => Native.optimRate(h, epoch))
 
   def getState(): Array[Byte] = withHandle(Native.getOptimState)
 

@@ -58,7 +58,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       .mapPartitions(it => Iterator.single(DataBlock.pack(it)))
       .setName("ferrodl training data")
     data.persist(StorageLevel.MEMORY_AND_DISK)
-    val optim = optimMethod.createNative()
+    val optim = optimMethod.createNative(clipping)
     try {
       sc.setJobDescription("ferrodl: caching training data")
       val numSamples = data.map(_.count.toLong).sum().toLong
@@ -107,8 +107,8 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
           var i = 0
           while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
         }
-        val rate = optim.currentRate()
-        optim.step(weights, part.grads)
+        val rate = optim.currentRate(epoch)
+        optim.step(weights, part.grads, epoch)
         val t3 = System.nanoTime()
         val loss = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
         val timing = IterationTiming(

@@ -1,39 +1,37 @@
 package ferrodl.optim
 
 import ferrodl.engine.{Native, NativeOptim}
+import ferrodl.nn.{SpecAttr, SpecNode}
 
 /**
  * An optimisation method. The update runs natively on the driver; the method's state (step count,
- * momentum buffers) lives in the native object while training and is kept here between runs.
+ * moment buffers) lives in the native object while training and is kept here between runs.
  */
 abstract class OptimMethod extends Serializable {
 
   /** The serialised state after the last `optimize()`, or null before the first. */
   var state: Array[Byte] = _
 
+  private var schedule: LearningRateSchedule = _
+
+  /** Replaces the learning-rate schedule (by default, `learningRateDecay`'s). */
+  def setLearningRateSchedule(s: LearningRateSchedule): this.type = { schedule = s; this }
+
+  def getLearningRateSchedule: LearningRateSchedule = schedule
+
+  /** The engine's name for the method; BigDL's class name by default. */
+  protected def kind: String = getClass.getSimpleName
+
+  /** The hyper-parameters, under BigDL's names. */
+  protected def attrs: Seq[(String, SpecAttr)]
+
+  /** The description the engine builds the method from, with extra attributes (clipping). */
+  def toSpec(extra: Seq[(String, SpecAttr)] = Nil): SpecNode =
+    SpecNode(kind, "", attrs ++ extra, Option(schedule).map(_.toSpec).toSeq)
+
   /** Creates the native method, restoring `state` if there is one. */
-  private[ferrodl] def createNative(): NativeOptim
-
-  /** A short description for logs. */
-  def describe(): String
-}
-
-/**
- * Stochastic gradient descent, as BigDL's `SGD`. The learning rate at step t (from 0) is
- * `learningRate / (1 + t * learningRateDecay)`. `dampening` defaults to `momentum`.
- */
-class SGD(
-    var learningRate: Double = 1e-3,
-    var learningRateDecay: Double = 0.0,
-    var weightDecay: Double = 0.0,
-    var momentum: Double = 0.0,
-    var dampening: Double = Double.MaxValue,
-    var nesterov: Boolean = false
-) extends OptimMethod {
-
-  override private[ferrodl] def createNative(): NativeOptim = {
-    val damp = if (dampening == Double.MaxValue) momentum else dampening
-    val o = new NativeOptim(Native.createSgd(learningRate, learningRateDecay, weightDecay, momentum, damp, nesterov))
+  private[ferrodl] def createNative(extra: Seq[(String, SpecAttr)] = Nil): NativeOptim = {
+    val o = new NativeOptim(Native.createOptim(toSpec(extra).encode()))
     if (state != null) {
       try o.setState(state)
       catch { case e: Throwable => o.close(); throw e }
@@ -41,6 +39,20 @@ class SGD(
     o
   }
 
-  override def describe(): String =
-    s"SGD(learningRate=$learningRate, learningRateDecay=$learningRateDecay, weightDecay=$weightDecay, momentum=$momentum)"
+  /** A short description for logs. */
+  def describe(): String = {
+    val args = attrs.map {
+      case (k, SpecAttr.Floats(v)) => s"$k=${v.mkString(",")}"
+      case (k, SpecAttr.Ints(v)) => s"$k=${v.mkString(",")}"
+      case (k, SpecAttr.Str(v)) => s"$k=$v"
+    }
+    s"$kind(${args.mkString(", ")}${Option(schedule).map(s => s", schedule=$s").getOrElse("")})"
+  }
+
+  override def toString: String = describe()
+}
+
+/** A learning-rate schedule, as BigDL's `SGD.Step(...)` and friends. */
+trait LearningRateSchedule extends Serializable {
+  def toSpec: SpecNode
 }

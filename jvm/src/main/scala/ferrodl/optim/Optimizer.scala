@@ -1,6 +1,7 @@
 package ferrodl.optim
 
 import ferrodl.feature.Sample
+import ferrodl.nn.SpecAttr
 import ferrodl.nn.abstractnn.{AbstractCriterion, AbstractModule}
 import org.apache.spark.rdd.RDD
 
@@ -35,6 +36,26 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
     validation = Some((trigger, sampleRDD, vMethods, batchSize))
     this
   }
+
+  protected var clipping: Seq[(String, SpecAttr)] = Nil
+
+  /** Clamps every element of the aggregated gradient to `[min, max]` before the update. */
+  def setConstantGradientClipping(min: Double, max: Double): this.type = {
+    require(min <= max, s"clipping min $min must be <= max $max")
+    clipping = clipping.filterNot(a => a._1 == "clipMin" || a._1 == "clipMax") ++
+      Seq("clipMin" -> SpecAttr.floats(Seq(min)), "clipMax" -> SpecAttr.floats(Seq(max)))
+    this
+  }
+
+  /** Scales the aggregated gradient down to L2 norm `clipNorm` when it is larger. */
+  def setGradientClippingByl2Norm(clipNorm: Double): this.type = {
+    require(clipNorm > 0, s"clipNorm must be > 0, got $clipNorm")
+    clipping = clipping.filterNot(_._1 == "clipNorm") :+ ("clipNorm" -> SpecAttr.floats(Seq(clipNorm)))
+    this
+  }
+
+  /** Turns both kinds of clipping off. */
+  def disableGradientClipping(): this.type = { clipping = Nil; this }
 
   /** The seed of the data shuffling. */
   def setSeed(s: Long): this.type = { seed = s; this }

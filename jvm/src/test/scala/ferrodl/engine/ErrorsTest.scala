@@ -70,8 +70,9 @@ class ErrorsTest {
   }
 
   @Test def badOptimiserArgumentsAndStateAreRejected(): Unit = {
-    expect(classOf[IllegalArgumentException])(Native.createSgd(Double.NaN, 0, 0, 0, 0, false))
-    val o = new NativeOptim(Native.createSgd(0.1, 0, 0, 0, 0, false))
+    expect(classOf[IllegalArgumentException])(new ferrodl.optim.SGD(learningRate = Double.NaN).createNative())
+    expect(classOf[IllegalArgumentException])(new ferrodl.optim.Adam(beta1 = 1.5).createNative())
+    val o = new ferrodl.optim.SGD(learningRate = 0.1).createNative()
     try {
       expect(classOf[FerrodlException])(o.setState(Array[Byte](1, 2, 3)))
       expect(classOf[IllegalArgumentException])(o.step(new Array[Float](3), new Array[Float](2)))

@@ -57,6 +57,22 @@ class LocalSparkTrainingTest {
     assertArrayEquals(Array(3), outputs.head.size())
   }
 
+  @Test def adamWithAStepScheduleAndClippingTrains(): Unit = {
+    val train = sc.parallelize(blobs(600, 5), 2)
+    val test = sc.parallelize(blobs(300, 6), 2)
+    val model = Sequential().add(Linear(4, 8)).add(Tanh()).add(Linear(8, 3)).add(LogSoftMax())
+    val adam = new Adam(learningRate = 0.05).setLearningRateSchedule(SGD.Step(stepSize = 20, gamma = 0.5))
+    Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = 32)
+      .setOptimMethod(adam)
+      .setGradientClippingByl2Norm(1.0)
+      .setConstantGradientClipping(-0.8, 0.8)
+      .setEndWhen(Trigger.maxEpoch(2))
+      .optimize()
+    val acc = model.evaluate(test, Array(new Top1Accuracy()))(0)._1.result()._1
+    assertTrue(s"accuracy $acc", acc > 0.95)
+    assertNotNull("the method keeps its state for the next run", adam.state)
+  }
+
   @Test def maxIterationStopsAndBadLabelsFailTheJobWithAClearMessage(): Unit = {
     val bad = sc.parallelize(blobs(30, 3).map(s => Sample(s.feature, 7f)), 2)
     val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())
