@@ -66,7 +66,8 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       val weights = model.getWeightsArray()
       log.info(
         s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records in $partitions partitions, " +
-          s"batch $batchSize, ${optimMethod.describe()}, until $endWhen"
+          s"batch $batchSize, ${optimMethod.describe()}, until $endWhen" +
+          (if (clipping.isEmpty) "" else s", clipping ${clipping.map(a => s"${a._1}=${a._2}").mkString(", ")}")
       )
       var epoch = 1
       var iteration = 1
