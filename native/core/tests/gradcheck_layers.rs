@@ -277,3 +277,56 @@ fn pointwise_layers() {
         assert!(r.input_error < TOL, "{name}: {r:?}");
     }
 }
+
+#[test]
+fn elementwise_criterions_and_cross_entropy() {
+    use ferrodl_core::criterion::{CrossEntropyCriterion, ElementLoss::*, ElementwiseCriterion};
+    let x = random(&[3, 4], 90);
+    let t = random(&[3, 4], 91);
+    let prob = x.mapv(|v| 0.1 + 0.8 * (v + 2.0) / 4.0);
+    let bits = t.mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
+    let signs = bits.mapv(|b| 2.0 * b - 1.0);
+    let positive = t.mapv(|v| v.abs() + 0.5);
+    let cases: Vec<(_, &Tensor<f64>, &Tensor<f64>)> = vec![
+        (Mse, &x, &t),
+        (Abs, &x, &t),
+        (SmoothL1, &x, &t),
+        (
+            Bce {
+                weights: Some(vec![0.5, 1.0, 2.0, 0.25]),
+            },
+            &prob,
+            &bits,
+        ),
+        (SoftMargin, &x, &signs),
+        (DistKLDiv, &x, &positive),
+        (
+            Margin {
+                margin: 0.5,
+                squared: true,
+            },
+            &x,
+            &signs,
+        ),
+        (MeanAbsolutePercentage, &x, &positive),
+        (MeanSquaredLogarithmic, &positive, &prob),
+        (Poisson, &positive, &positive),
+    ];
+    for (loss, input, target) in cases {
+        let name = loss.name();
+        for average in [true, false] {
+            let c = ElementwiseCriterion::new(loss.clone(), average).expect("criterion");
+            let err = check_criterion(&c, input, target).expect("check");
+            assert!(err < TOL, "{name} (sizeAverage {average}): {err}");
+        }
+    }
+    let ce = CrossEntropyCriterion::new(Some(vec![1.0, 0.5, 2.0, 1.0]), true).expect("ce");
+    let labels = from_vec("t", &[3], vec![2.0, 4.0, 1.0]).expect("t");
+    assert!(check_criterion(&ce, &x, &labels).expect("check") < TOL);
+    let bad = ElementwiseCriterion::new(Mse, true).expect("mse");
+    let e = Criterion::<f64>::forward(&bad, &x, &random(&[5], 1)).expect_err("shape");
+    assert!(
+        e.to_string().contains("MSECriterion (target)") && e.to_string().contains("[5]"),
+        "{e}"
+    );
+}

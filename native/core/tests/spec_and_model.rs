@@ -66,7 +66,7 @@ fn unknown_layers_and_bad_arguments_are_errors() {
     .err()
     .expect("error");
     assert!(e.to_string().contains("inputSize"), "{e}");
-    assert!(build_criterion::<f32>(&Node::new("MSECriterion")).is_err());
+    assert!(build_criterion::<f32>(&Node::new("HingeEmbeddingCriterionX")).is_err());
 }
 
 #[test]

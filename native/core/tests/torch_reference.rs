@@ -303,3 +303,52 @@ fn pointwise_layers_match_pytorch() {
         check_module(&f, &format!("pw_{}", node.kind), m.as_mut(), 0);
     }
 }
+
+/// The `# criterion CASE NAME k=v ...` lines: each criterion built through the factory.
+fn criterion_cases() -> Vec<(String, ferrodl_core::spec::Node)> {
+    include_str!("fixtures/torch_reference.txt")
+        .lines()
+        .filter_map(|l| l.strip_prefix("# criterion "))
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let case = parts.next().expect("case").to_string();
+            let mut node = ferrodl_core::spec::Node::new(parts.next().expect("name"));
+            for kv in parts {
+                let (k, v) = kv.split_once('=').expect("k=v");
+                let values: Vec<f64> = v.split(',').map(|x| x.parse().expect("number")).collect();
+                node = if k == "sizeAverage" {
+                    node.ints(k, &[values[0] as i64])
+                } else {
+                    node.floats(k, &values)
+                };
+            }
+            (case, node)
+        })
+        .collect()
+}
+
+#[test]
+fn criterions_match_pytorch() {
+    let f = fixtures();
+    let cases = criterion_cases();
+    assert!(cases.len() >= 14, "{} criterion cases", cases.len());
+    for (case, node) in cases {
+        let c = ferrodl_core::spec::build_criterion::<f64>(&node).expect("criterion");
+        let x = get(&f, &format!("{case}/input"));
+        let t = get(&f, &format!("{case}/target"));
+        let loss = c.forward(&x, &t).expect("loss");
+        assert_close(
+            &format!("{case} loss"),
+            &f[&format!("{case}/loss")].1,
+            &[loss],
+            1e-10,
+        );
+        let g = c.backward(&x, &t).expect("grad");
+        assert_close(
+            &format!("{case} grad"),
+            &f[&format!("{case}/grad_input")].1,
+            &g.iter().copied().collect::<Vec<_>>(),
+            1e-10,
+        );
+    }
+}

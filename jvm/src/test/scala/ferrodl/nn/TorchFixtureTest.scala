@@ -89,4 +89,24 @@ class TorchFixtureTest {
     )
     layers.foreach { case (name, layer) => check(s"pw_$name", layer, 0) }
   }
+
+  @Test def criterions(): Unit = {
+    val cases = Seq(
+      "crit_MSECriterion_mean" -> MSECriterion(),
+      "crit_AbsCriterion_sum" -> AbsCriterion(sizeAverage = false),
+      "crit_SmoothL1Criterion_mean" -> SmoothL1Criterion(),
+      "crit_BCECriterion_sum" -> BCECriterion(Tensor(Array(0.5f, 1f, 2f), Array(3)), sizeAverage = false),
+      "crit_SoftMarginCriterion_mean" -> SoftMarginCriterion(),
+      "crit_DistKLDivCriterion_mean" -> DistKLDivCriterion(),
+      "crit_MarginCriterion_mean" -> MarginCriterion(0.7),
+      "crit_PoissonCriterion_mean" -> PoissonCriterion(),
+      "crit_CrossEntropyCriterion_mean" -> CrossEntropyCriterion()
+    )
+    cases.foreach { case (name, c) =>
+      val (x, t) = (fixtures(s"$name/input"), fixtures(s"$name/target"))
+      val want = fixtures(s"$name/loss").storage(0)
+      assertEquals(s"$name loss", want, c.forward(x, t), 1e-4f * math.max(1f, math.abs(want)))
+      close(s"$name grad", fixtures(s"$name/grad_input"), c.backward(x, t))
+    }
+  }
 }

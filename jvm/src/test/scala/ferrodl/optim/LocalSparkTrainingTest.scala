@@ -73,6 +73,21 @@ class LocalSparkTrainingTest {
     assertNotNull("the method keeps its state for the next run", adam.state)
   }
 
+  @Test def regressionWithMSECriterionFitsALinearFunction(): Unit = {
+    val r = new Random(7)
+    val data = Seq.fill(400) {
+      val x = Array.fill(3)(r.nextGaussian().toFloat)
+      Sample(Tensor(x, Array(3)), Tensor(Array(2 * x(0) - x(1) + 0.5f * x(2) + 1), Array(1)))
+    }
+    val model = Sequential().add(Linear(3, 1))
+    Optimizer(model = model, sampleRDD = sc.parallelize(data, 2), criterion = ferrodl.nn.MSECriterion(), batchSize = 20)
+      .setOptimMethod(new SGD(learningRate = 0.1))
+      .setEndWhen(Trigger.maxEpoch(5))
+      .optimize()
+    val w = model.getWeightsArray()
+    assertArrayEquals(Array(2f, -1f, 0.5f, 1f), w, 0.01f)
+  }
+
   @Test def maxIterationStopsAndBadLabelsFailTheJobWithAClearMessage(): Unit = {
     val bad = sc.parallelize(blobs(30, 3).map(s => Sample(s.feature, 7f)), 2)
     val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())
