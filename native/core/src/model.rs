@@ -22,7 +22,10 @@ impl<T: Element> Model<T> {
     pub fn new(module: Box<dyn Module<T>>, seed: u64) -> Model<T> {
         let n = module.num_params();
         let mut weights = vec![T::zero(); n];
-        module.init_params(&mut weights, &mut Rng::new(seed));
+        let mut rng = Rng::new(seed);
+        module.init_params(&mut weights, &mut rng);
+        let mut module = module;
+        module.reseed(rng.next_u64());
         Model {
             module,
             weights,
@@ -88,6 +91,11 @@ impl<T: Element> Model<T> {
     /// Sets all gradients to zero.
     pub fn zero_grad(&mut self) {
         self.grads.iter_mut().for_each(|g| *g = T::zero());
+    }
+
+    /// Re-seeds the random streams of the modules (Dropout), e.g. per iteration and partition.
+    pub fn reseed(&mut self, seed: u64) {
+        self.module.reseed(seed);
     }
 
     /// Switches training (`true`) or evaluation mode.

@@ -38,4 +38,7 @@ pub trait Module<T: Element>: Send {
 
     /// Switches between training (`true`) and evaluation mode.
     fn set_training(&mut self, _training: bool) {}
+
+    /// Re-seeds any random stream the module draws from (Dropout), for reproducible training.
+    fn reseed(&mut self, _seed: u64) {}
 }

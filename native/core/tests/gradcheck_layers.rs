@@ -330,3 +330,76 @@ fn elementwise_criterions_and_cross_entropy() {
         "{e}"
     );
 }
+
+#[test]
+fn softmax_softmin_and_average_pooling() {
+    use ferrodl_core::nn::{AvgPoolConfig, SoftMax, SpatialAveragePooling};
+    for (i, shape) in [vec![5], vec![3, 4], vec![2, 3, 2], vec![2, 3, 2, 2]]
+        .into_iter()
+        .enumerate()
+    {
+        assert_module(&mut SoftMax::new(false), &shape, 100 + i as u64);
+        assert_module(&mut SoftMax::new(true), &shape, 110 + i as u64);
+    }
+    let configs = [
+        AvgPoolConfig {
+            d_w: 2,
+            d_h: 2,
+            ..AvgPoolConfig::new(2, 2)
+        },
+        AvgPoolConfig {
+            d_w: 2,
+            d_h: 1,
+            pad_w: 1,
+            pad_h: 1,
+            ceil_mode: true,
+            count_include_pad: false,
+            ..AvgPoolConfig::new(3, 2)
+        },
+        AvgPoolConfig {
+            global_pooling: true,
+            ..AvgPoolConfig::new(1, 1)
+        },
+        AvgPoolConfig {
+            divide: false,
+            ..AvgPoolConfig::new(3, 3)
+        },
+    ];
+    for (i, c) in configs.into_iter().enumerate() {
+        let mut m = SpatialAveragePooling::new(c).expect("pool");
+        assert_module(&mut m, &[2, 2, 5, 6], 120 + i as u64);
+    }
+}
+
+#[test]
+fn dropout_masks_scales_and_is_reproducible() {
+    use ferrodl_core::nn::Dropout;
+    let x = random(&[50, 40], 130);
+    let mut d = Dropout::new(0.3, true).expect("dropout");
+    Module::<f64>::reseed(&mut d, 7);
+    let y = d.forward(&[], &x).expect("forward");
+    let dropped = y.iter().filter(|v| **v == 0.0).count() as f64 / y.len() as f64;
+    assert!((dropped - 0.3).abs() < 0.03, "dropped {dropped}");
+    for (a, b) in x.iter().zip(y.iter()) {
+        assert!(*b == 0.0 || (b - a / 0.7).abs() < 1e-12);
+    }
+    // The backward pass uses the forward pass's mask: for a fixed mask the layer is linear, so
+    // its gradient with gradOutput = 1 is the output divided by the input.
+    let ones = x.mapv(|_| 1.0);
+    let g = d.backward(&[], &mut [], &x, &y, &ones).expect("backward");
+    for ((gx, yv), xv) in g.iter().zip(y.iter()).zip(x.iter()) {
+        assert!((gx * xv - yv).abs() < 1e-12);
+    }
+    let mut again = Dropout::new(0.3, true).expect("dropout");
+    Module::<f64>::reseed(&mut again, 7);
+    assert_eq!(again.forward(&[], &x).expect("forward"), y);
+    Module::<f64>::set_training(&mut d, false);
+    assert_eq!(d.forward(&[], &x).expect("eval"), x);
+    let mut unscaled = Dropout::new(0.25, false).expect("dropout");
+    Module::<f64>::set_training(&mut unscaled, false);
+    assert_eq!(
+        unscaled.forward(&[], &x).expect("eval"),
+        x.mapv(|v| v * 0.75)
+    );
+    assert!(Dropout::new(1.0, true).is_err());
+}

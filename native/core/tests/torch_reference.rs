@@ -161,6 +161,62 @@ fn convolution_and_pooling_match_pytorch() {
 }
 
 #[test]
+fn softmax_and_average_pooling_match_pytorch() {
+    use ferrodl_core::nn::{AvgPoolConfig, SoftMax, SpatialAveragePooling};
+    let f = fixtures();
+    check_module(&f, "softmax", &mut SoftMax::new(false), 0);
+    check_module(&f, "softmax_4d", &mut SoftMax::new(false), 0);
+    check_module(&f, "softmin", &mut SoftMax::new(true), 0);
+    let pool = |c: AvgPoolConfig| SpatialAveragePooling::new(c).expect("pool");
+    check_module(
+        &f,
+        "avgpool",
+        &mut pool(AvgPoolConfig {
+            d_w: 2,
+            d_h: 2,
+            ..AvgPoolConfig::new(2, 2)
+        }),
+        0,
+    );
+    let ceil = AvgPoolConfig {
+        d_w: 2,
+        d_h: 2,
+        pad_w: 1,
+        pad_h: 1,
+        ceil_mode: true,
+        ..AvgPoolConfig::new(3, 3)
+    };
+    check_module(&f, "avgpool_pad_ceil", &mut pool(ceil), 0);
+    let excl = AvgPoolConfig {
+        d_w: 2,
+        d_h: 1,
+        pad_w: 1,
+        pad_h: 1,
+        count_include_pad: false,
+        ..AvgPoolConfig::new(3, 2)
+    };
+    check_module(&f, "avgpool_pad_excl", &mut pool(excl), 0);
+    check_module(
+        &f,
+        "avgpool_sum",
+        &mut pool(AvgPoolConfig {
+            divide: false,
+            ..AvgPoolConfig::new(2, 2)
+        }),
+        0,
+    );
+    check_module(
+        &f,
+        "avgpool_global",
+        &mut pool(AvgPoolConfig {
+            global_pooling: true,
+            ..AvgPoolConfig::new(1, 1)
+        }),
+        0,
+    );
+}
+
+#[test]
 fn class_nll_matches_pytorch() {
     let f = fixtures();
     for (case, weighted, average) in [

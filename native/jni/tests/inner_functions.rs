@@ -31,7 +31,7 @@ fn create_forward_backward_and_train() {
     assert_eq!(gx.len(), 6);
     let c = criterion::create(&encode(&Node::new("ClassNLLCriterion"))).expect("criterion");
     let t = from_vec("t", &[2], vec![1.0, 2.0]).expect("t");
-    let loss = model::train_batch(&mut m, c.as_ref(), x, t).expect("train");
+    let loss = model::train_batch(&mut m, c.as_ref(), x, t, 9).expect("train");
     assert_eq!(loss.norm, 2.0);
     assert!(loss.sum > 0.0);
 }

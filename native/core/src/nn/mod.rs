@@ -1,20 +1,26 @@
 //! Layers and containers.
 
+mod dropout;
 mod im2col;
 mod linear;
 mod log_softmax;
 mod pointwise;
 mod reshape;
 mod sequential;
+mod softmax;
+mod spatial_average_pooling;
 mod spatial_convolution;
 mod spatial_max_pooling;
 
+pub use dropout::Dropout;
 pub use im2col::{Geometry, Pad2d};
 pub use linear::Linear;
 pub use log_softmax::LogSoftMax;
 pub use pointwise::{Pointwise, PointwiseFn};
 pub use reshape::Reshape;
 pub use sequential::Sequential;
+pub use softmax::SoftMax;
+pub use spatial_average_pooling::{AvgPoolConfig, SpatialAveragePooling};
 pub use spatial_convolution::{ConvConfig, SpatialConvolution};
 pub use spatial_max_pooling::SpatialMaxPooling;
 

@@ -9,6 +9,8 @@ use ndarray::Zip;
 /// An element-wise function, with BigDL's parameters (defaults are in the factory).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PointwiseFn {
+    /// BigDL's `Identity`, `Echo` and `Contiguous` (no copy semantics to keep here).
+    Identity,
     Tanh,
     /// `max(x, 0)`, as BigDL's `ReLU(ip = false)`.
     ReLU,
@@ -73,6 +75,7 @@ impl PointwiseFn {
     pub fn name(&self) -> &'static str {
         use PointwiseFn::*;
         match self {
+            Identity => "Identity",
             Tanh => "Tanh",
             ReLU => "ReLU",
             Sigmoid => "Sigmoid",
@@ -123,6 +126,7 @@ impl PointwiseFn {
         use PointwiseFn::*;
         let (zero, one) = (T::zero(), T::one());
         match *self {
+            Identity => x,
             Tanh => x.tanh(),
             ReLU => x.max(zero),
             Sigmoid => sigmoid(x),
@@ -199,6 +203,7 @@ impl PointwiseFn {
         let (zero, one) = (T::zero(), T::one());
         let inside = |c: bool| if c { one } else { zero };
         match *self {
+            Identity => one,
             Tanh => one - y * y,
             ReLU => inside(x > zero),
             Sigmoid => y * (one - y),

@@ -118,6 +118,13 @@ impl<T: Element> Module<T> for Sequential<T> {
         Ok(grad)
     }
 
+    fn reseed(&mut self, seed: u64) {
+        let mut rng = Rng::new(seed);
+        self.children
+            .iter_mut()
+            .for_each(|c| c.reseed(rng.next_u64()));
+    }
+
     fn set_training(&mut self, training: bool) {
         self.children
             .iter_mut()

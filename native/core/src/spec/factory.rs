@@ -8,8 +8,8 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    ConvConfig, Linear, LogSoftMax, Pointwise, PointwiseFn, Reshape, Sequential,
-    SpatialConvolution, SpatialMaxPooling,
+    AvgPoolConfig, ConvConfig, Dropout, Linear, LogSoftMax, Pointwise, PointwiseFn, Reshape,
+    Sequential, SoftMax, SpatialAveragePooling, SpatialConvolution, SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children.
@@ -64,6 +64,42 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             node.flag("ceilMode", false)?,
         )?)),
         "LogSoftMax" => leaf(Box::new(LogSoftMax)),
+        "SoftMax" => leaf(Box::new(SoftMax::new(false))),
+        "SoftMin" => leaf(Box::new(SoftMax::new(true))),
+        "Dropout" => leaf(Box::new(Dropout::new(
+            node.float_or("initP", 0.5)?,
+            node.flag("scale", true)?,
+        )?)),
+        "SpatialAveragePooling" => {
+            let global = node.flag("globalPooling", false)?;
+            let kernel = |k: &str| {
+                if global {
+                    node.size_or(k, 1)
+                } else {
+                    node.size(k)
+                }
+            };
+            let pad = |k: &str| {
+                usize::try_from(node.int_or(k, 0)?).map_err(|_| {
+                    Error::invalid(
+                        "SpatialAveragePooling",
+                        format!("{k} must be >= 0 (SAME padding is not supported here)"),
+                    )
+                })
+            };
+            leaf(Box::new(SpatialAveragePooling::new(AvgPoolConfig {
+                k_w: kernel("kW")?,
+                k_h: kernel("kH")?,
+                d_w: node.size_or("dW", 1)?,
+                d_h: node.size_or("dH", 1)?,
+                pad_w: pad("padW")?,
+                pad_h: pad("padH")?,
+                global_pooling: global,
+                ceil_mode: node.flag("ceilMode", false)?,
+                count_include_pad: node.flag("countIncludePad", true)?,
+                divide: node.flag("divide", true)?,
+            })?))
+        }
         _ => match pointwise(node)? {
             Some(f) => leaf(Box::new(Pointwise::new(f)?)),
             None => Err(Error::UnknownLayer {
@@ -78,6 +114,7 @@ fn pointwise(node: &Node) -> Result<Option<PointwiseFn>> {
     use PointwiseFn::*;
     let f = |key: &str, default: f64| node.float_or(key, default);
     Ok(Some(match node.kind.as_str() {
+        "Identity" | "Echo" | "Contiguous" => Identity,
         "Tanh" => Tanh,
         "ReLU" => ReLU,
         "Sigmoid" => Sigmoid,

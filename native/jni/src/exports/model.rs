@@ -43,12 +43,16 @@ pub fn backward(model: &mut Model<f32>, grad_output: Tensor<f32>) -> JniResult<V
 }
 
 /// Zeroes the gradients and accumulates those of the summed loss on one batch.
+/// Re-seeds the model's random streams (Dropout) with `seed`, zeroes the gradients and
+/// accumulates those of the summed loss on one batch.
 pub fn train_batch(
     model: &mut Model<f32>,
     crit: &dyn Criterion<f32>,
     input: Tensor<f32>,
     target: Tensor<f32>,
+    seed: i64,
 ) -> JniResult<LossSum> {
+    model.reseed(seed as u64);
     Ok(model.train_batch(crit, input, &target)?)
 }
 
@@ -212,12 +216,13 @@ pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
     t: JFloatArray<'l>,
     t_shape: JIntArray<'l>,
     grads_out: JFloatArray<'l>,
+    seed: jlong,
 ) -> JDoubleArray<'l> {
     guard(env, |env| {
         let x = read_tensor(env, &x, &x_shape, "trainBatch")?;
         let t = read_tensor(env, &t, &t_shape, "trainBatch")?;
         let m = model(h)?;
-        let loss = train_batch(m, criterion(crit)?.as_ref(), x, t)?;
+        let loss = train_batch(m, criterion(crit)?.as_ref(), x, t, seed)?;
         write_floats(env, &grads_out, m.grads(), "trainBatch")?;
         new_doubles(env, &[loss.sum, loss.norm])
     })

@@ -53,7 +53,10 @@ public final class Native {
 
   public static native float[] backward(long model, float[] gradOutput, int[] shape);
 
-  /** Forward, loss and backward on one batch; returns {lossSum, norm}, gradients into gradsOut. */
+  /**
+   * Forward, loss and backward on one batch, with random streams (Dropout) seeded by {@code seed};
+   * returns {lossSum, norm}, gradients of the summed loss into gradsOut.
+   */
   public static native double[] trainBatch(
       long model,
       long criterion,
@@ -61,7 +64,8 @@ public final class Native {
       int[] inputShape,
       float[] target,
       int[] targetShape,
-      float[] gradsOut);
+      float[] gradsOut,
+      long seed);
 
   // Criterions
   public static native long createCriterion(byte[] spec);

@@ -46,10 +46,16 @@ final class NativeModel(spec: Array[Byte], seed: Long)
    * Forward, loss and backward on one batch with gradients of the summed loss copied into
    * `gradsOut`; returns (loss sum, normaliser).
    */
-  def trainBatch(criterion: NativeCriterion, input: Tensor, target: Tensor, gradsOut: Array[Float]): (Double, Double) =
+  def trainBatch(
+      criterion: NativeCriterion,
+      input: Tensor,
+      target: Tensor,
+      gradsOut: Array[Float],
+      seed: Long = 0L
+  ): (Double, Double) =
     withHandle { h =>
       val r = criterion.withCriterion(c =>
-        Native.trainBatch(h, c, input.storage, input.size, target.storage, target.size, gradsOut)
+        Native.trainBatch(h, c, input.storage, input.size, target.storage, target.size, gradsOut, seed)
       )
       (r(0), r(1))
     }

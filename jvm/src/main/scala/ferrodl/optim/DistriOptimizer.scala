@@ -95,7 +95,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
               val grads = new Array[Float](w.length)
               val (loss, norm) = Executors.withWorker(key, modelSpec, Some(critSpec)) { worker =>
                 worker.model.setWeights(w)
-                worker.model.trainBatch(worker.criterion.get, x, y, grads)
+                worker.model.trainBatch(worker.criterion.get, x, y, grads, (shuffleSeed * 31 + it0) * 8191 + pid)
               }
               Iterator.single(new GradPart(grads, loss, norm, b, f1 - f0, System.nanoTime() - f1))
             }

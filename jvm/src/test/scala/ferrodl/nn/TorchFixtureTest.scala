@@ -60,6 +60,19 @@ class TorchFixtureTest {
     check("maxpool", SpatialMaxPooling(2, 2, 2, 2), 0)
     check("maxpool_ceil", SpatialMaxPooling(3, 3, 2, 2).ceil(), 0)
     check("maxpool_pad", SpatialMaxPooling(2, 3, 1, 2, 1, 1), 0)
+    check("avgpool", SpatialAveragePooling(2, 2, 2, 2), 0)
+    check("avgpool_pad_ceil", SpatialAveragePooling(3, 3, 2, 2, 1, 1).ceil(), 0)
+    check("avgpool_pad_excl", SpatialAveragePooling(3, 2, 2, 1, 1, 1, countIncludePad = false), 0)
+    check("avgpool_sum", SpatialAveragePooling(2, 2, divide = false), 0)
+    check("avgpool_global", SpatialAveragePooling(0, 0, globalPooling = true), 0)
+  }
+
+  @Test def softMaxSoftMinIdentityAndDropoutInEvaluation(): Unit = {
+    check("softmax", SoftMax(), 0)
+    check("softmax_4d", SoftMax(), 0)
+    check("softmin", SoftMin(), 0)
+    check("pw_Identity", Identity(), 0)
+    check("pw_Identity", Dropout(0.4).evaluate(), 0)
   }
 
   @Test def pointwiseLayers(): Unit = {

@@ -88,6 +88,24 @@ class LocalSparkTrainingTest {
     assertArrayEquals(Array(2f, -1f, 0.5f, 1f), w, 0.01f)
   }
 
+  @Test def trainingWithDropoutIsReproducibleForASeed(): Unit = {
+    val data = sc.parallelize(blobs(200, 8), 2)
+    def run(seed: Long): Array[Float] = {
+      val model =
+        Sequential().add(Linear(4, 16)).add(ferrodl.nn.Dropout(0.3)).add(Tanh()).add(Linear(16, 3)).add(LogSoftMax())
+      model.setWeightsArray(Array.tabulate(model.numParameters())(i => math.sin(i.toDouble).toFloat * 0.3f))
+      Optimizer(model = model, sampleRDD = data, criterion = ClassNLLCriterion(), batchSize = 16)
+        .setOptimMethod(new SGD(learningRate = 0.1))
+        .setEndWhen(Trigger.maxIteration(10))
+        .setSeed(seed)
+        .optimize()
+      model.getWeightsArray()
+    }
+    val (a, b, c) = (run(3), run(3), run(4))
+    assertArrayEquals("same seed, same weights", a, b, 0f)
+    assertFalse("another seed shuffles and drops differently", a.sameElements(c))
+  }
+
   @Test def maxIterationStopsAndBadLabelsFailTheJobWithAClearMessage(): Unit = {
     val bad = sc.parallelize(blobs(30, 3).map(s => Sample(s.feature, 7f)), 2)
     val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())
