@@ -93,6 +93,28 @@ impl<T: Element> Model<T> {
         self.grads.iter_mut().for_each(|g| *g = T::zero());
     }
 
+    /// The non-trainable state (running statistics), flat.
+    pub fn buffers(&self) -> Vec<T> {
+        let mut out = vec![T::zero(); self.module.num_buffers()];
+        self.module.read_buffers(&mut out);
+        out
+    }
+
+    /// Replaces the non-trainable state; `src` must have the length [`Model::buffers`] has.
+    pub fn set_buffers(&mut self, src: &[T]) -> Result<()> {
+        let n = self.module.num_buffers();
+        if src.len() != n {
+            return Err(Error::BufferSize {
+                op: "setBuffers".into(),
+                what: "buffer".into(),
+                expected: n,
+                actual: src.len(),
+            });
+        }
+        self.module.write_buffers(src);
+        Ok(())
+    }
+
     /// Re-seeds the random streams of the modules (Dropout), e.g. per iteration and partition.
     pub fn reseed(&mut self, seed: u64) {
         self.module.reseed(seed);

@@ -39,6 +39,18 @@ pub trait Module<T: Element>: Send {
     /// Switches between training (`true`) and evaluation mode.
     fn set_training(&mut self, _training: bool) {}
 
+    /// How many scalars of non-trainable state the module keeps (BatchNormalization's running
+    /// statistics). Data-parallel training averages them across partitions.
+    fn num_buffers(&self) -> usize {
+        0
+    }
+
+    /// Copies the module's non-trainable state into `out` (`num_buffers` long).
+    fn read_buffers(&self, _out: &mut [T]) {}
+
+    /// Replaces the module's non-trainable state from `src` (`num_buffers` long).
+    fn write_buffers(&mut self, _src: &[T]) {}
+
     /// Re-seeds any random stream the module draws from (Dropout), for reproducible training.
     fn reseed(&mut self, _seed: u64) {}
 }

@@ -403,3 +403,39 @@ fn dropout_masks_scales_and_is_reproducible() {
     );
     assert!(Dropout::new(1.0, true).is_err());
 }
+
+#[test]
+fn batch_normalization_training_and_evaluation() {
+    use ferrodl_core::nn::BatchNormalization;
+    for (i, (spatial, affine, shape)) in [
+        (false, true, vec![5, 3]),
+        (false, false, vec![4, 2]),
+        (true, true, vec![2, 3, 3, 2]),
+        (true, true, vec![3, 2, 2]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let c = if spatial {
+            shape[shape.len() - 3]
+        } else {
+            shape[1]
+        };
+        let mut m = BatchNormalization::new(c, 1e-5, 0.1, affine, spatial).expect("bn");
+        assert_module(&mut m, &shape, 140 + i as u64);
+        Module::<f64>::set_training(&mut m, false);
+        assert_module(&mut m, &shape, 150 + i as u64);
+    }
+    let mut m = BatchNormalization::new(3, 1e-5, 0.1, true, false).expect("bn");
+    let e = m
+        .forward(&params(&m, 1), &random(&[1, 3], 1))
+        .expect_err("one value per channel");
+    assert!(e.to_string().contains("more than one value"), "{e}");
+    let e = m
+        .forward(&params(&m, 1), &random(&[2, 4], 1))
+        .expect_err("channels");
+    assert!(
+        e.to_string().contains("[batch, 3]") && e.to_string().contains("[2, 4]"),
+        "{e}"
+    );
+}

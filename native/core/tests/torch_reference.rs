@@ -217,6 +217,31 @@ fn softmax_and_average_pooling_match_pytorch() {
 }
 
 #[test]
+fn batch_normalization_matches_pytorch() {
+    use ferrodl_core::nn::BatchNormalization;
+    let f = fixtures();
+    for (case, spatial) in [("bn", false), ("bn_spatial", true)] {
+        let before = f[&format!("{case}/running_before")].1.clone();
+        let mut m = BatchNormalization::new(3, 1e-5, 0.1, true, spatial).expect("bn");
+        Module::<f64>::write_buffers(&mut m, &before);
+        check_module(&f, case, &mut m, 2);
+        // check_module ran one training forward pass: the running statistics moved as torch's did.
+        let mut after = vec![0.0; 6];
+        Module::<f64>::read_buffers(&m, &mut after);
+        assert_close(
+            &format!("{case} running statistics"),
+            &f[&format!("{case}/running_after")].1,
+            &after,
+            1e-12,
+        );
+        let mut eval = BatchNormalization::new(3, 1e-5, 0.1, true, spatial).expect("bn");
+        Module::<f64>::write_buffers(&mut eval, &before);
+        Module::<f64>::set_training(&mut eval, false);
+        check_module(&f, &format!("{case}_eval"), &mut eval, 2);
+    }
+}
+
+#[test]
 fn class_nll_matches_pytorch() {
     let f = fixtures();
     for (case, weighted, average) in [

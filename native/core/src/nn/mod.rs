@@ -1,5 +1,6 @@
 //! Layers and containers.
 
+mod batch_normalization;
 mod dropout;
 mod im2col;
 mod linear;
@@ -12,6 +13,7 @@ mod spatial_average_pooling;
 mod spatial_convolution;
 mod spatial_max_pooling;
 
+pub use batch_normalization::BatchNormalization;
 pub use dropout::Dropout;
 pub use im2col::{Geometry, Pad2d};
 pub use linear::Linear;

@@ -118,6 +118,28 @@ impl<T: Element> Module<T> for Sequential<T> {
         Ok(grad)
     }
 
+    fn num_buffers(&self) -> usize {
+        self.children.iter().map(|c| c.num_buffers()).sum()
+    }
+
+    fn read_buffers(&self, out: &mut [T]) {
+        let mut o = 0;
+        for c in &self.children {
+            let n = c.num_buffers();
+            c.read_buffers(&mut out[o..o + n]);
+            o += n;
+        }
+    }
+
+    fn write_buffers(&mut self, src: &[T]) {
+        let mut o = 0;
+        for c in &mut self.children {
+            let n = c.num_buffers();
+            c.write_buffers(&src[o..o + n]);
+            o += n;
+        }
+    }
+
     fn reseed(&mut self, seed: u64) {
         let mut rng = Rng::new(seed);
         self.children

@@ -8,8 +8,9 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    AvgPoolConfig, ConvConfig, Dropout, Linear, LogSoftMax, Pointwise, PointwiseFn, Reshape,
-    Sequential, SoftMax, SpatialAveragePooling, SpatialConvolution, SpatialMaxPooling,
+    AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Linear, LogSoftMax, Pointwise,
+    PointwiseFn, Reshape, Sequential, SoftMax, SpatialAveragePooling, SpatialConvolution,
+    SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children.
@@ -64,6 +65,15 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             node.flag("ceilMode", false)?,
         )?)),
         "LogSoftMax" => leaf(Box::new(LogSoftMax)),
+        "BatchNormalization" | "SpatialBatchNormalization" => {
+            leaf(Box::new(BatchNormalization::new(
+                node.size("nOutput")?,
+                node.float_or("eps", 1e-5)?,
+                node.float_or("momentum", 0.1)?,
+                node.flag("affine", true)?,
+                node.kind == "SpatialBatchNormalization",
+            )?))
+        }
         "SoftMax" => leaf(Box::new(SoftMax::new(false))),
         "SoftMin" => leaf(Box::new(SoftMax::new(true))),
         "Dropout" => leaf(Box::new(Dropout::new(

@@ -143,6 +143,40 @@ pub extern "system" fn Java_ferrodl_engine_Native_getGradients<'l>(
 }
 
 #[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_numBuffers<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+) -> jlong {
+    guard(env, |_| Ok(model(h)?.buffers().len() as jlong))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_getBuffers<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    out: JFloatArray<'l>,
+) {
+    guard(env, |env| {
+        write_floats(env, &out, &model(h)?.buffers(), "getBuffers")
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_setBuffers<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    b: JFloatArray<'l>,
+) {
+    guard(
+        env,
+        |env| Ok(model(h)?.set_buffers(&read_floats(env, &b)?)?),
+    )
+}
+
+#[no_mangle]
 pub extern "system" fn Java_ferrodl_engine_Native_zeroGradients<'l>(
     env: EnvUnowned<'l>,
     _c: JClass<'l>,

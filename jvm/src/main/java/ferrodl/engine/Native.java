@@ -43,6 +43,13 @@ public final class Native {
 
   public static native void getGradients(long model, float[] out);
 
+  /** The length of the non-trainable state (BatchNormalization's running statistics). */
+  public static native long numBuffers(long model);
+
+  public static native void getBuffers(long model, float[] out);
+
+  public static native void setBuffers(long model, float[] buffers);
+
   public static native void zeroGradients(long model);
 
   public static native void setTraining(long model, boolean training);

@@ -29,6 +29,24 @@ final class NativeModel(spec: Array[Byte], seed: Long)
     g
   }
 
+  /** The length of the non-trainable state (running statistics). */
+  val numBuffers: Int = withHandle(h => Native.numBuffers(h).toInt)
+
+  def getBuffers(): Array[Float] = withHandle { h =>
+    val b = new Array[Float](numBuffers)
+    if (numBuffers > 0) Native.getBuffers(h, b)
+    b
+  }
+
+  def setBuffers(buffers: Array[Float]): Unit =
+    if (numBuffers > 0 || buffers.nonEmpty) withHandle(h => Native.setBuffers(h, buffers))
+
+  /** Sets weights and buffers from a broadcast model state. */
+  def setState(state: ferrodl.optim.ModelState): Unit = {
+    setWeights(state.weights)
+    setBuffers(state.buffers)
+  }
+
   def zeroGradients(): Unit = withHandle(Native.zeroGradients)
 
   def setTraining(training: Boolean): Unit = withHandle(h => Native.setTraining(h, training))

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory
 /** What one partition sends back for one iteration; partial results add up in `treeReduce`. */
 final class GradPart(
     val grads: Array[Float],
+    val buffers: Array[Float],
+    var parts: Int,
     var lossSum: Double,
     var norm: Double,
     var count: Long,
@@ -19,6 +21,9 @@ final class GradPart(
   def merge(o: GradPart): GradPart = {
     var i = 0
     while (i < grads.length) { grads(i) += o.grads(i); i += 1 }
+    i = 0
+    while (i < buffers.length) { buffers(i) += o.buffers(i); i += 1 }
+    parts += o.parts
     lossSum += o.lossSum
     norm += o.norm
     count += o.count
@@ -63,7 +68,9 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       sc.setJobDescription("ferrodl: caching training data")
       val numSamples = data.map(_.count.toLong).sum().toLong
       require(numSamples > 0, "the training RDD is empty")
-      val weights = model.getWeightsArray()
+      val start0 = model.getState()
+      val weights = start0.weights
+      var buffers = start0.buffers
       log.info(
         s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records in $partitions partitions, " +
           s"batch $batchSize, ${optimMethod.describe()}, until $endWhen" +
@@ -77,7 +84,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       timings = Vector.empty
       while (!endWhen(state)) {
         val t0 = System.nanoTime()
-        val bc = sc.broadcast(weights)
+        val bc = sc.broadcast(ModelState(weights, buffers))
         val t1 = System.nanoTime()
         val it0 = (iteration - 1).toLong
         val global = batchSize
@@ -89,15 +96,19 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
             if (b == 0 || block.count == 0) Iterator.empty
             else {
               val f0 = System.nanoTime()
-              val w = bc.value
+              val state = bc.value
               val f1 = System.nanoTime()
               val (x, y) = block.batchAt(it0, b, shuffleSeed * 7919L + pid)
-              val grads = new Array[Float](w.length)
+              val grads = new Array[Float](state.weights.length)
+              var newBuffers: Array[Float] = Array.emptyFloatArray
               val (loss, norm) = Executors.withWorker(key, modelSpec, Some(critSpec)) { worker =>
-                worker.model.setWeights(w)
-                worker.model.trainBatch(worker.criterion.get, x, y, grads, (shuffleSeed * 31 + it0) * 8191 + pid)
+                worker.model.setState(state)
+                val r =
+                  worker.model.trainBatch(worker.criterion.get, x, y, grads, (shuffleSeed * 31 + it0) * 8191 + pid)
+                newBuffers = worker.model.getBuffers()
+                r
               }
-              Iterator.single(new GradPart(grads, loss, norm, b, f1 - f0, System.nanoTime() - f1))
+              Iterator.single(new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
             }
           }
           .treeReduce((a, b) => a.merge(b))
@@ -108,6 +119,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
           var i = 0
           while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
         }
+        if (buffers.nonEmpty) buffers = part.buffers.map(_ / part.parts)
         val rate = optim.currentRate(epoch)
         optim.step(weights, part.grads, epoch)
         val t3 = System.nanoTime()
@@ -137,12 +149,12 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
         state = TrainingState(epoch, iteration, loss, epochDone)
         validation.foreach { case (trigger, vData, methods, vBatch) =>
           if (trigger(state)) {
-            model.setWeightsArray(weights)
+            model.setState(ModelState(weights, buffers))
             model.evaluate(vData, methods, Some(vBatch)).foreach { case (r, m) => log.info(s"${m.format()} is $r") }
           }
         }
       }
-      model.setWeightsArray(weights)
+      model.setState(ModelState(weights, buffers))
       optimMethod.state = optim.getState()
       model
     } finally {

@@ -17,7 +17,7 @@ object Evaluator {
     val spec = model.toSpec.encode()
     val key = Batching.key(spec)
     val sc = dataset.sparkContext
-    val weights = sc.broadcast(model.getWeightsArray())
+    val weights = sc.broadcast(model.getState())
     val per = batchSize.map(b => math.max(1, math.ceil(b.toDouble / dataset.getNumPartitions).toInt)).getOrElse(128)
     try {
       val results = dataset
@@ -25,7 +25,7 @@ object Evaluator {
           if (!it.hasNext) Iterator.empty
           else
             Iterator.single(Executors.withWorker(key, spec, None) { w =>
-              w.model.setWeights(weights.value)
+              w.model.setState(weights.value)
               w.model.setTraining(false)
               it.grouped(per)
                 .map { batch =>

@@ -15,11 +15,11 @@ object Predictor {
   def predict(model: AbstractModule, dataset: RDD[Sample], batchSize: Int = -1): RDD[Tensor] = {
     val spec = model.toSpec.encode()
     val key = Batching.key(spec)
-    val weights = dataset.sparkContext.broadcast(model.getWeightsArray())
+    val weights = dataset.sparkContext.broadcast(model.getState())
     val per = batchPerPartition(dataset, batchSize)
     dataset.mapPartitions { it =>
       val worker = Executors.workerForTask(key, spec)
-      worker.model.setWeights(weights.value)
+      worker.model.setState(weights.value)
       worker.model.setTraining(false)
       it.grouped(per).flatMap { batch =>
         val (x, _) = Batching.stack(batch)

@@ -67,6 +67,17 @@ class TorchFixtureTest {
     check("avgpool_global", SpatialAveragePooling(0, 0, globalPooling = true), 0)
   }
 
+  @Test def batchNormalizationTrainingUpdatesRunningStatisticsAsPyTorch(): Unit = {
+    for ((name, layer) <- Seq("bn" -> BatchNormalization(3), "bn_spatial" -> SpatialBatchNormalization(3))) {
+      layer.setBuffersArray(fixtures(s"$name/running_before").storage)
+      check(name, layer, 2)
+      close(s"$name running statistics", fixtures(s"$name/running_after"), Tensor.fromArray(layer.getBuffersArray()))
+    }
+    val eval = SpatialBatchNormalization(3)
+    eval.setBuffersArray(fixtures("bn_spatial/running_before").storage).evaluate()
+    check("bn_spatial_eval", eval, 2)
+  }
+
   @Test def softMaxSoftMinIdentityAndDropoutInEvaluation(): Unit = {
     check("softmax", SoftMax(), 0)
     check("softmax_4d", SoftMax(), 0)

@@ -106,6 +106,27 @@ class LocalSparkTrainingTest {
     assertFalse("another seed shuffles and drops differently", a.sameElements(c))
   }
 
+  @Test def batchNormalizationRunningStatisticsAreAveragedAcrossPartitions(): Unit = {
+    val train = sc.parallelize(blobs(600, 9), 3)
+    val test = sc.parallelize(blobs(300, 10), 2)
+    val model = Sequential()
+      .add(Linear(4, 8))
+      .add(ferrodl.nn.BatchNormalization(8))
+      .add(Tanh())
+      .add(Linear(8, 3))
+      .add(LogSoftMax())
+    assertEquals(16, model.getBuffersArray().length)
+    Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = 32)
+      .setOptimMethod(new SGD(learningRate = 0.1))
+      .setEndWhen(Trigger.maxEpoch(2))
+      .optimize()
+    val running = model.getBuffersArray()
+    assertTrue(s"running means moved: ${running.take(8).toSeq}", running.take(8).exists(v => math.abs(v) > 0.05))
+    assertTrue(s"running variances positive: ${running.drop(8).toSeq}", running.drop(8).forall(_ > 0))
+    val acc = model.evaluate(test, Array(new Top1Accuracy()))(0)._1.result()._1
+    assertTrue(s"accuracy in evaluation mode $acc", acc > 0.95)
+  }
+
   @Test def maxIterationStopsAndBadLabelsFailTheJobWithAClearMessage(): Unit = {
     val bad = sc.parallelize(blobs(30, 3).map(s => Sample(s.feature, 7f)), 2)
     val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())

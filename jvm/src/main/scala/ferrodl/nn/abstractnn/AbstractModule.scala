@@ -18,6 +18,7 @@ import org.apache.spark.rdd.RDD
 abstract class AbstractModule extends Serializable {
   private var name: String = _
   private var weights: Array[Float] = _
+  private var buffers: Array[Float] = _
   private var train: Boolean = true
   @transient private var local: NativeModel = _
 
@@ -38,7 +39,7 @@ abstract class AbstractModule extends Serializable {
   def getName(): String = Option(name).getOrElse(s"${getClass.getSimpleName}@${Integer.toHexString(hashCode)}")
 
   /** Forgets parameters and the native model; containers call this when their children change. */
-  protected def invalidate(): Unit = { release(); weights = null }
+  protected def invalidate(): Unit = { release(); weights = null; buffers = null }
 
   /** Frees the local native model (it is recreated on demand). */
   def release(): Unit = {
@@ -50,6 +51,7 @@ abstract class AbstractModule extends Serializable {
     if (local == null || local.isClosed) {
       val m = new NativeModel(toSpec.encode(), RandomGenerator.nextSeed())
       if (weights == null) weights = m.getWeights() else m.setWeights(weights)
+      if (buffers == null) buffers = m.getBuffers() else m.setBuffers(buffers)
       local = m
     }
     local
@@ -65,6 +67,26 @@ abstract class AbstractModule extends Serializable {
     weights = w.clone()
     this
   }
+
+  /** The flat non-trainable state (running statistics of normalisation layers), a copy. */
+  def getBuffersArray(): Array[Float] = {
+    buffers = localModel().getBuffers()
+    buffers.clone()
+  }
+
+  /** Replaces the flat non-trainable state; the length must match the model. */
+  def setBuffersArray(b: Array[Float]): this.type = {
+    localModel().setBuffers(b)
+    buffers = b.clone()
+    this
+  }
+
+  /** Weights and buffers together, as training and inference broadcast them. */
+  def getState(): ferrodl.optim.ModelState = ferrodl.optim.ModelState(getWeightsArray(), getBuffersArray())
+
+  /** Sets weights and buffers. */
+  def setState(state: ferrodl.optim.ModelState): this.type =
+    setWeightsArray(state.weights).setBuffersArray(state.buffers)
 
   /** The number of parameters. */
   def numParameters(): Int = localModel().numParams

@@ -1,0 +1,262 @@
+//! BatchNormalization and SpatialBatchNormalization: per-channel normalisation by batch statistics.
+
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::rng::Rng;
+use crate::tensor::{check_same_shape, from_vec, Tensor};
+
+/// BigDL's `BatchNormalization(nOutput, eps = 1e-5, momentum = 0.1, affine = true)` and, with
+/// `spatial`, `SpatialBatchNormalization` (channels of NCHW images).
+///
+/// Training normalises each channel by the batch mean and (biased) variance and updates the
+/// running statistics: `running = (1 - momentum)·running + momentum·batch` (unbiased variance).
+/// Evaluation normalises by the running statistics. The running statistics are the module's
+/// buffers (see [`Module::num_buffers`]): mean, then variance.
+///
+/// # Shapes
+/// - input: `[batch, nOutput]` (or `[batch, nOutput, H, W]` / `[nOutput, H, W]` when spatial)
+/// - output: same as input
+/// - parameters, when affine: weight `[nOutput]`, then bias `[nOutput]`
+///
+/// Default initialisation (BigDL's): weight uniform in `[0, 1)`, bias 0.
+#[derive(Debug, Clone)]
+pub struct BatchNormalization {
+    n: usize,
+    eps: f64,
+    momentum: f64,
+    affine: bool,
+    spatial: bool,
+    training: bool,
+    running_mean: Vec<f64>,
+    running_var: Vec<f64>,
+    /// Per channel, the mean and 1/√(var + ε) of the last training forward pass.
+    saved: Vec<(f64, f64)>,
+}
+
+impl BatchNormalization {
+    /// A normalisation over `n` channels.
+    pub fn new(n: usize, eps: f64, momentum: f64, affine: bool, spatial: bool) -> Result<Self> {
+        if n == 0 || eps.is_nan() || eps <= 0.0 || !(0.0..=1.0).contains(&momentum) {
+            return Err(Error::invalid(
+                "BatchNormalization",
+                format!(
+                    "need nOutput > 0, eps > 0, momentum in [0, 1]; got {n}, {eps}, {momentum}"
+                ),
+            ));
+        }
+        Ok(BatchNormalization {
+            n,
+            eps,
+            momentum,
+            affine,
+            spatial,
+            training: true,
+            running_mean: vec![0.0; n],
+            running_var: vec![1.0; n],
+            saved: Vec::new(),
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        if self.spatial {
+            "SpatialBatchNormalization"
+        } else {
+            "BatchNormalization"
+        }
+    }
+
+    /// (batch, plane size) for an input shape, checking the channel count.
+    fn layout(&self, shape: &[usize]) -> Result<(usize, usize)> {
+        let n = self.n;
+        match (self.spatial, shape) {
+            (false, [b, c]) if *c == n => Ok((*b, 1)),
+            (true, [b, c, h, w]) if *c == n => Ok((*b, h * w)),
+            (true, [c, h, w]) if *c == n => Ok((1, h * w)),
+            (false, _) => Err(Error::shape(self.name(), format!("[batch, {n}]"), shape)),
+            (true, _) => Err(Error::shape(
+                self.name(),
+                format!("[batch, {n}, H, W] or [{n}, H, W]"),
+                shape,
+            )),
+        }
+    }
+
+    fn affine_of<T: Element>(&self, params: &[T], c: usize) -> (f64, f64) {
+        if self.affine {
+            (params[c].as_f64(), params[self.n + c].as_f64())
+        } else {
+            (1.0, 0.0)
+        }
+    }
+}
+
+impl<T: Element> Module<T> for BatchNormalization {
+    fn describe(&self) -> String {
+        format!(
+            "{}({}, eps={}, momentum={})",
+            self.name(),
+            self.n,
+            self.eps,
+            self.momentum
+        )
+    }
+
+    fn num_params(&self) -> usize {
+        if self.affine {
+            2 * self.n
+        } else {
+            0
+        }
+    }
+
+    fn init_params(&self, params: &mut [T], rng: &mut Rng) {
+        if self.affine {
+            let (w, b) = params.split_at_mut(self.n);
+            w.iter_mut()
+                .for_each(|p| *p = T::lit(rng.uniform(0.0, 1.0)));
+            b.iter_mut().for_each(|p| *p = T::zero());
+        }
+    }
+
+    fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
+        let (batch, plane) = self.layout(input.shape())?;
+        let x = input.as_standard_layout();
+        let x = x
+            .as_slice()
+            .ok_or_else(|| Error::state(self.name(), "input not contiguous"))?;
+        let m = batch * plane;
+        let idx = |b: usize, c: usize, i: usize| (b * self.n + c) * plane + i;
+        let mut y = vec![T::zero(); x.len()];
+        if self.training {
+            if m < 2 {
+                return Err(Error::shape(
+                    self.name(),
+                    "more than one value per channel in training",
+                    input.shape(),
+                ));
+            }
+            self.saved.clear();
+        }
+        for c in 0..self.n {
+            let (mean, invstd) = if self.training {
+                let values = (0..batch).flat_map(|b| (0..plane).map(move |i| (b, i)));
+                let mean = values
+                    .clone()
+                    .map(|(b, i)| x[idx(b, c, i)].as_f64())
+                    .sum::<f64>()
+                    / m as f64;
+                let var = values
+                    .map(|(b, i)| (x[idx(b, c, i)].as_f64() - mean).powi(2))
+                    .sum::<f64>()
+                    / m as f64;
+                let mo = self.momentum;
+                self.running_mean[c] = (1.0 - mo) * self.running_mean[c] + mo * mean;
+                self.running_var[c] =
+                    (1.0 - mo) * self.running_var[c] + mo * var * m as f64 / (m - 1) as f64;
+                self.saved.push((mean, 1.0 / (var + self.eps).sqrt()));
+                (mean, 1.0 / (var + self.eps).sqrt())
+            } else {
+                (
+                    self.running_mean[c],
+                    1.0 / (self.running_var[c] + self.eps).sqrt(),
+                )
+            };
+            let (w, b) = self.affine_of(params, c);
+            for bi in 0..batch {
+                for i in 0..plane {
+                    let k = idx(bi, c, i);
+                    y[k] = T::lit((x[k].as_f64() - mean) * invstd * w + b);
+                }
+            }
+        }
+        from_vec(self.name(), input.shape(), y)
+    }
+
+    fn backward(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<Tensor<T>> {
+        check_same_shape(self.name(), "gradOutput", output.shape(), grad_output)?;
+        let (batch, plane) = self.layout(input.shape())?;
+        if self.training && self.saved.len() != self.n {
+            return Err(Error::state(
+                self.name(),
+                "backward called before a training forward pass",
+            ));
+        }
+        let x = input.as_standard_layout();
+        let x = x
+            .as_slice()
+            .ok_or_else(|| Error::state(self.name(), "input not contiguous"))?;
+        let gy = grad_output.as_standard_layout();
+        let gy = gy
+            .as_slice()
+            .ok_or_else(|| Error::state(self.name(), "gradOutput not contiguous"))?;
+        let m = (batch * plane) as f64;
+        let idx = |b: usize, c: usize, i: usize| (b * self.n + c) * plane + i;
+        let mut gx = vec![T::zero(); x.len()];
+        for c in 0..self.n {
+            let (mean, invstd) = if self.training {
+                self.saved[c]
+            } else {
+                (
+                    self.running_mean[c],
+                    1.0 / (self.running_var[c] + self.eps).sqrt(),
+                )
+            };
+            let (w, _) = self.affine_of(params, c);
+            let (mut sum_dy, mut sum_dy_xhat) = (0.0, 0.0);
+            for b in 0..batch {
+                for i in 0..plane {
+                    let k = idx(b, c, i);
+                    sum_dy += gy[k].as_f64();
+                    sum_dy_xhat += gy[k].as_f64() * (x[k].as_f64() - mean) * invstd;
+                }
+            }
+            if self.affine {
+                grad_params[c] += T::lit(sum_dy_xhat);
+                grad_params[self.n + c] += T::lit(sum_dy);
+            }
+            for b in 0..batch {
+                for i in 0..plane {
+                    let k = idx(b, c, i);
+                    let g = if self.training {
+                        let xhat = (x[k].as_f64() - mean) * invstd;
+                        w * invstd * (gy[k].as_f64() - sum_dy / m - xhat * sum_dy_xhat / m)
+                    } else {
+                        w * invstd * gy[k].as_f64()
+                    };
+                    gx[k] = T::lit(g);
+                }
+            }
+        }
+        from_vec(self.name(), input.shape(), gx)
+    }
+
+    fn set_training(&mut self, training: bool) {
+        self.training = training;
+    }
+
+    fn num_buffers(&self) -> usize {
+        2 * self.n
+    }
+
+    fn read_buffers(&self, out: &mut [T]) {
+        for c in 0..self.n {
+            out[c] = T::lit(self.running_mean[c]);
+            out[self.n + c] = T::lit(self.running_var[c]);
+        }
+    }
+
+    fn write_buffers(&mut self, src: &[T]) {
+        for c in 0..self.n {
+            self.running_mean[c] = src[c].as_f64();
+            self.running_var[c] = src[self.n + c].as_f64();
+        }
+    }
+}
