@@ -439,3 +439,38 @@ fn batch_normalization_training_and_evaluation() {
         "{e}"
     );
 }
+
+#[test]
+fn scale_and_shift_layers() {
+    use ferrodl_core::nn::{ScaleShift, ScaleShiftKind::*};
+    let cases = [
+        (CMul(vec![1, 3, 1, 2]), vec![2, 1, 3, 4, 2]),
+        (CMul(vec![4]), vec![4]),
+        (CAdd(vec![2, 1]), vec![3, 2, 5]),
+        (Mul, vec![3, 4]),
+        (Add(5), vec![2, 5]),
+        (Add(6), vec![2, 3]),
+        (PReLU(3), vec![2, 3, 2, 2]),
+        (PReLU(0), vec![4, 3]),
+    ];
+    for (i, (kind, shape)) in cases.into_iter().enumerate() {
+        let mut m = ScaleShift::new(kind).expect("layer");
+        // Keep PReLU inputs away from its kink at 0.
+        let p = params(&m, 160 + i as u64);
+        let x = random(&shape, 170 + i as u64).mapv(|v| if v.abs() < 0.05 { v + 0.1 } else { v });
+        let r = check_module(&mut m, &p, &x, 180 + i as u64).expect("gradcheck");
+        assert!(
+            r.input_error < TOL && r.param_error < TOL,
+            "{} {shape:?}: {r:?}",
+            Module::<f64>::describe(&m)
+        );
+    }
+    let mut bad = ScaleShift::new(CMul(vec![3])).expect("layer");
+    let e = bad
+        .forward(&[1.0; 3], &random(&[2, 4], 1))
+        .expect_err("shape");
+    assert!(
+        e.to_string().contains("CMul") && e.to_string().contains("[2, 4]"),
+        "{e}"
+    );
+}

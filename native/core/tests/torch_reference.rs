@@ -242,6 +242,19 @@ fn batch_normalization_matches_pytorch() {
 }
 
 #[test]
+fn scale_and_shift_layers_match_pytorch() {
+    use ferrodl_core::nn::{ScaleShift, ScaleShiftKind::*};
+    let f = fixtures();
+    let layer = |k| ScaleShift::new(k).expect("layer");
+    check_module(&f, "cmul", &mut layer(CMul(vec![3, 1, 1])), 1);
+    check_module(&f, "cadd", &mut layer(CAdd(vec![3])), 1);
+    check_module(&f, "mul", &mut layer(Mul), 1);
+    check_module(&f, "add", &mut layer(Add(4)), 1);
+    check_module(&f, "prelu", &mut layer(PReLU(3)), 1);
+    check_module(&f, "prelu_shared", &mut layer(PReLU(0)), 1);
+}
+
+#[test]
 fn class_nll_matches_pytorch() {
     let f = fixtures();
     for (case, weighted, average) in [

@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
     AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Linear, LogSoftMax, Pointwise,
-    PointwiseFn, Reshape, Sequential, SoftMax, SpatialAveragePooling, SpatialConvolution,
-    SpatialMaxPooling,
+    PointwiseFn, Reshape, ScaleShift, ScaleShiftKind, Sequential, SoftMax, SpatialAveragePooling,
+    SpatialConvolution, SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children.
@@ -73,6 +73,21 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
                 node.flag("affine", true)?,
                 node.kind == "SpatialBatchNormalization",
             )?))
+        }
+        "CMul" => leaf(Box::new(ScaleShift::new(ScaleShiftKind::CMul(
+            node.sizes("size")?,
+        ))?)),
+        "CAdd" => leaf(Box::new(ScaleShift::new(ScaleShiftKind::CAdd(
+            node.sizes("size")?,
+        ))?)),
+        "Mul" => leaf(Box::new(ScaleShift::new(ScaleShiftKind::Mul)?)),
+        "Add" => leaf(Box::new(ScaleShift::new(ScaleShiftKind::Add(
+            node.size("inputSize")?,
+        ))?)),
+        "PReLU" => {
+            let planes = usize::try_from(node.int_or("nOutputPlane", 0)?)
+                .map_err(|_| Error::invalid("PReLU", "nOutputPlane must be >= 0"))?;
+            leaf(Box::new(ScaleShift::new(ScaleShiftKind::PReLU(planes))?))
         }
         "SoftMax" => leaf(Box::new(SoftMax::new(false))),
         "SoftMin" => leaf(Box::new(SoftMax::new(true))),

@@ -43,9 +43,15 @@ final class DataBlock(
 
 object DataBlock {
 
-  /** Packs a partition's samples; all must share feature and label shapes. */
+  /**
+   * Packs a partition's samples; all must share feature and label shapes. The records are put in
+   * an order given by their content, so that the block does not depend on the order in which a
+   * shuffle delivered them: with a seed, training is reproducible.
+   */
   def pack(samples: Iterator[Sample]): DataBlock = {
-    val all = samples.toArray
+    val all = samples.toArray.sortBy { s =>
+      (java.util.Arrays.hashCode(s.feature.storage), java.util.Arrays.hashCode(s.label.storage))
+    }
     if (all.isEmpty) new DataBlock(Array.empty, Array.empty, 0, Array(0), Array(0))
     else {
       val (x, y) = Batching.stack(all)

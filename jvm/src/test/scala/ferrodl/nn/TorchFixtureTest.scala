@@ -78,6 +78,15 @@ class TorchFixtureTest {
     check("bn_spatial_eval", eval, 2)
   }
 
+  @Test def scaleAndShiftLayers(): Unit = {
+    check("cmul", CMul(Array(3, 1, 1)), 1)
+    check("cadd", CAdd(Array(3)), 1)
+    check("mul", Mul(), 1)
+    check("add", Add(4), 1)
+    check("prelu", PReLU(3), 1)
+    check("prelu_shared", PReLU(), 1)
+  }
+
   @Test def softMaxSoftMinIdentityAndDropoutInEvaluation(): Unit = {
     check("softmax", SoftMax(), 0)
     check("softmax_4d", SoftMax(), 0)

@@ -1,0 +1,87 @@
+//! LeNet-5 (the talk's topology) forward + backward throughput on one thread, in samples/s.
+//!
+//! `cargo run --release -p ferrodl-core --example lenet_bench`; compare with
+//! `python benchmarks/lenet_torch.py` run right after, on the same machine.
+
+use ferrodl_core::criterion::ClassNLLCriterion;
+use ferrodl_core::gemm::{backend, set_backend, Backend};
+use ferrodl_core::spec::{build_module, Node};
+use ferrodl_core::tensor::from_vec;
+use ferrodl_core::Model;
+use std::time::Instant;
+
+fn lenet() -> Node {
+    let conv = |i: i64, o: i64| {
+        Node::new("SpatialConvolution")
+            .ints("nInputPlane", &[i])
+            .ints("nOutputPlane", &[o])
+            .ints("kernelW", &[5])
+            .ints("kernelH", &[5])
+    };
+    let pool = || {
+        Node::new("SpatialMaxPooling")
+            .ints("kW", &[2])
+            .ints("kH", &[2])
+            .ints("dW", &[2])
+            .ints("dH", &[2])
+    };
+    let linear = |i: i64, o: i64| {
+        Node::new("Linear")
+            .ints("inputSize", &[i])
+            .ints("outputSize", &[o])
+    };
+    Node::new("Sequential")
+        .child(Node::new("Reshape").ints("size", &[1, 28, 28]))
+        .child(conv(1, 6))
+        .child(Node::new("Tanh"))
+        .child(pool())
+        .child(Node::new("Tanh"))
+        .child(conv(6, 12))
+        .child(pool())
+        .child(Node::new("Reshape").ints("size", &[192]))
+        .child(linear(192, 100))
+        .child(Node::new("Tanh"))
+        .child(linear(100, 10))
+        .child(Node::new("LogSoftMax"))
+}
+
+fn main() -> Result<(), ferrodl_core::Error> {
+    let crit = ClassNLLCriterion::new(None, true)?;
+    for b in [Backend::Mkl, Backend::Rust] {
+        set_backend(b);
+        for batch in [64usize, 128] {
+            let mut model = Model::new(build_module::<f32>(&lenet())?, 1);
+            let x = from_vec(
+                "x",
+                &[batch, 28, 28],
+                (0..batch * 784)
+                    .map(|i| ((i % 255) as f32 / 255.0) - 0.5)
+                    .collect(),
+            )?;
+            let t = from_vec(
+                "t",
+                &[batch],
+                (0..batch).map(|i| (i % 10 + 1) as f32).collect(),
+            )?;
+            for _ in 0..3 {
+                model.train_batch(&crit, x.clone(), &t)?;
+            }
+            let mut best = f64::MAX;
+            for _ in 0..5 {
+                let reps = 20;
+                let start = Instant::now();
+                for _ in 0..reps {
+                    model.train_batch(&crit, x.clone(), &t)?;
+                }
+                best = best.min(start.elapsed().as_secs_f64() / reps as f64);
+            }
+            println!(
+                "{:>5} batch {batch:>4}: {:>8.0} samples/s ({:.2} ms per batch)",
+                backend().name(),
+                batch as f64 / best,
+                best * 1e3
+            );
+        }
+    }
+    Ok(())
+}
