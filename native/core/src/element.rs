@@ -9,6 +9,31 @@ pub trait Element: NdFloat + Gemm + Default + Send + Sync {
     fn lit(x: f64) -> Self;
     /// Converts to `f64` (exact).
     fn as_f64(self) -> f64;
+
+    /// `tanh`, vectorisable: a rational approximation accurate to a few ulp for `f32`, the
+    /// standard library's for `f64` (gradient checks and references).
+    fn tanh_fast(self) -> Self;
+}
+
+/// Eigen's rational approximation of tanh for f32 (max error a few ulp on the clamped range).
+#[inline(always)]
+fn tanh_f32(x: f32) -> f32 {
+    const A: [f32; 7] = [
+        4.893_524_6e-3,
+        6.372_619_3e-4,
+        1.485_722_4e-5,
+        5.122_297e-8,
+        -8.604_672e-11,
+        2.000_188e-13,
+        -2.760_768_5e-16,
+    ];
+    const B: [f32; 4] = [4.893_525e-3, 2.268_434_6e-3, 1.185_347e-4, 1.198_258_4e-6];
+    let x = x.clamp(-7.905_311, 7.905_311);
+    let x2 = x * x;
+    let p = x
+        * (A[0] + x2 * (A[1] + x2 * (A[2] + x2 * (A[3] + x2 * (A[4] + x2 * (A[5] + x2 * A[6]))))));
+    let q = B[0] + x2 * (B[1] + x2 * (B[2] + x2 * B[3]));
+    p / q
 }
 
 impl Element for f32 {
@@ -18,6 +43,9 @@ impl Element for f32 {
     fn as_f64(self) -> f64 {
         self as f64
     }
+    fn tanh_fast(self) -> Self {
+        tanh_f32(self)
+    }
 }
 
 impl Element for f64 {
@@ -26,5 +54,24 @@ impl Element for f64 {
     }
     fn as_f64(self) -> f64 {
         self
+    }
+    fn tanh_fast(self) -> Self {
+        self.tanh()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fast_tanh_is_within_a_few_ulp() {
+        let mut worst = 0f64;
+        for i in -200_000..=200_000 {
+            let x = i as f32 * 1e-4;
+            let want = (x as f64).tanh();
+            worst = worst.max((super::tanh_f32(x) as f64 - want).abs());
+        }
+        assert!(worst < 5e-7, "max error {worst}");
+        assert_eq!(super::tanh_f32(100.0), 1.0);
+        assert_eq!(super::tanh_f32(-100.0), -1.0);
     }
 }

@@ -168,7 +168,13 @@ impl<T: Element> Model<T> {
             ),
             None => return Err(Error::state("train", "forward produced no output")),
         };
-        self.backward(&grad)?;
+        match &self.last {
+            Some((input, output)) => {
+                self.module
+                    .backward_params(&self.weights, &mut self.grads, input, output, &grad)?
+            }
+            None => return Err(Error::state("train", "forward produced no output")),
+        }
         if let Some(index) = self.grads.iter().position(|g| !g.is_finite()) {
             return Err(Error::NonFinite {
                 op: "backward".into(),

@@ -36,6 +36,21 @@ pub trait Module<T: Element>: Send {
         grad_output: &Tensor<T>,
     ) -> Result<Tensor<T>>;
 
+    /// Like [`Module::backward`], for when nobody needs the gradient with respect to the input
+    /// (the first layers of a model): only adds the parameter gradients. Layers override it to
+    /// skip that work.
+    fn backward_params(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<()> {
+        self.backward(params, grad_params, input, output, grad_output)
+            .map(|_| ())
+    }
+
     /// Switches between training (`true`) and evaluation mode.
     fn set_training(&mut self, _training: bool) {}
 

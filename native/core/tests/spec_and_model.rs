@@ -121,3 +121,41 @@ fn model_trains_and_reports_shape_errors_then_keeps_working() {
         .train_batch(crit.as_ref(), x, &t)
         .expect("still works");
 }
+
+#[test]
+fn training_skips_input_gradients_but_gets_the_same_parameter_gradients() {
+    let conv = Node::new("SpatialConvolution")
+        .ints("nInputPlane", &[1])
+        .ints("nOutputPlane", &[2])
+        .ints("kernelW", &[3])
+        .ints("kernelH", &[3]);
+    let spec = Node::new("Sequential")
+        .child(Node::new("Reshape").ints("size", &[1, 5, 5]))
+        .child(conv)
+        .child(Node::new("Tanh"))
+        .child(Node::new("Reshape").ints("size", &[18]))
+        .child(
+            Node::new("Linear")
+                .ints("inputSize", &[18])
+                .ints("outputSize", &[3]),
+        )
+        .child(Node::new("LogSoftMax"));
+    let crit = build_criterion::<f64>(&Node::new("ClassNLLCriterion")).expect("criterion");
+    let x = from_vec(
+        "x",
+        &[2, 5, 5],
+        (0..50).map(|i| (i as f64 * 0.37).sin()).collect(),
+    )
+    .expect("x");
+    let t = from_vec("t", &[2], vec![1.0, 3.0]).expect("t");
+    let mut fast = Model::new(build_module::<f64>(&spec).expect("module"), 3);
+    fast.train_batch(crit.as_ref(), x.clone(), &t)
+        .expect("train");
+    let mut full = Model::new(build_module::<f64>(&spec).expect("module"), 3);
+    let y = full.forward(x).expect("forward").clone();
+    let g = crit.grad_sum(&y, &t).expect("grad");
+    full.backward(&g).expect("backward");
+    for (a, b) in fast.grads().iter().zip(full.grads()) {
+        assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    }
+}

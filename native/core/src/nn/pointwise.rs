@@ -127,7 +127,7 @@ impl PointwiseFn {
         let (zero, one) = (T::zero(), T::one());
         match *self {
             Identity => x,
-            Tanh => x.tanh(),
+            Tanh => x.tanh_fast(),
             ReLU => x.max(zero),
             Sigmoid => sigmoid(x),
             ReLU6 => x.max(zero).min(T::lit(6.0)),
@@ -298,7 +298,12 @@ impl<T: Element> Module<T> for Pointwise {
     }
 
     fn forward(&mut self, _params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
-        Ok(input.mapv(|x| self.f.value(x)))
+        // The hot activations get loops the compiler can vectorise; the rest go through `value`.
+        Ok(match self.f {
+            PointwiseFn::Tanh => input.mapv(T::tanh_fast),
+            PointwiseFn::ReLU => input.mapv(|x| x.max(T::zero())),
+            _ => input.mapv(|x| self.f.value(x)),
+        })
     }
 
     fn backward(
@@ -310,6 +315,11 @@ impl<T: Element> Module<T> for Pointwise {
         grad_output: &Tensor<T>,
     ) -> Result<Tensor<T>> {
         check_same_shape(self.f.name(), "gradOutput", output.shape(), grad_output)?;
+        if self.f == PointwiseFn::Tanh {
+            return Ok(Zip::from(grad_output)
+                .and(output)
+                .map_collect(|&g, &y| g * (T::one() - y * y)));
+        }
         Ok(Zip::from(grad_output)
             .and(input)
             .and(output)

@@ -118,6 +118,39 @@ impl<T: Element> Module<T> for Sequential<T> {
         Ok(grad)
     }
 
+    fn backward_params(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        _output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<()> {
+        if self.outputs.len() != self.children.len() {
+            return Err(Error::state("Sequential", "backward called before forward"));
+        }
+        // Children before the first one with parameters need no gradient at all.
+        let Some(first) = self.children.iter().position(|c| c.num_params() > 0) else {
+            return Ok(());
+        };
+        let ranges = self.ranges();
+        let mut grad = grad_output.clone();
+        for i in (first..self.children.len()).rev() {
+            let (o, n) = ranges[i];
+            let x = if i == 0 { input } else { &self.outputs[i - 1] };
+            let (p, gp, y) = (
+                &params[o..o + n],
+                &mut grad_params[o..o + n],
+                &self.outputs[i],
+            );
+            if i == first {
+                return self.children[i].backward_params(p, gp, x, y, &grad);
+            }
+            grad = self.children[i].backward(p, gp, x, y, &grad)?;
+        }
+        Ok(())
+    }
+
     fn num_buffers(&self) -> usize {
         self.children.iter().map(|c| c.num_buffers()).sum()
     }

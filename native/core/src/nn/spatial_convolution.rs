@@ -226,6 +226,21 @@ impl<T: Element> Module<T> for SpatialConvolution {
         crate::tensor::from_vec(&name, &self.out_shape(input.shape(), &g), y)
     }
 
+    fn backward_params(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<()> {
+        let propagate = self.propagate_back;
+        self.propagate_back = false;
+        let r = Module::<T>::backward(self, params, grad_params, input, output, grad_output);
+        self.propagate_back = propagate;
+        r.map(|_| ())
+    }
+
     fn backward(
         &mut self,
         params: &[T],
@@ -311,7 +326,7 @@ impl<T: Element> Module<T> for SpatialConvolution {
 /// How many images share one GEMM: enough to make it large, few enough to keep the unfolded
 /// columns within about 16 MB of f32.
 fn chunk_len(rows: usize, l: usize, n: usize) -> usize {
-    ((1usize << 22) / (rows * l).max(1)).clamp(1, n.max(1))
+    ((1usize << 18) / (rows * l).max(1)).clamp(1, n.max(1))
 }
 
 fn view<T: Element>(data: &[T], rows: usize, cols: usize) -> Result<ArrayView2<'_, T>> {
