@@ -81,6 +81,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       var recordsThisEpoch = 0L
       var state = TrainingState(epoch, iteration, Double.NaN, epochFinished = false)
       val start = System.nanoTime()
+      var epochStart = start
       timings = Vector.empty
       while (!endWhen(state)) {
         val t0 = System.nanoTime()
@@ -146,11 +147,18 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
         }
         iteration += 1
         if (epochDone) { epoch += 1; recordsThisEpoch = 0 }
-        state = TrainingState(epoch, iteration, loss, epochDone)
+        state = TrainingState(epoch, iteration, loss, epochDone, state.score)
+        if (epochDone) {
+          val seconds = (System.nanoTime() - epochStart) / 1e9
+          log.info(f"Epoch ${epoch - 1} done in $seconds%.1f s (${numSamples / seconds}%.0f records/s), loss $loss%.5f")
+          epochStart = System.nanoTime()
+        }
         validation.foreach { case (trigger, vData, methods, vBatch) =>
           if (trigger(state)) {
             model.setState(ModelState(weights, buffers))
-            model.evaluate(vData, methods, Some(vBatch)).foreach { case (r, m) => log.info(s"${m.format()} is $r") }
+            val results = model.evaluate(vData, methods, Some(vBatch))
+            results.foreach { case (r, m) => log.info(s"${m.format()} is $r") }
+            state = state.copy(score = results.head._1.result()._1.toDouble)
           }
         }
       }

@@ -1,7 +1,13 @@
 package ferrodl.optim
 
 /** Where training stands, as triggers see it (epoch and iteration are 1-based, as in BigDL). */
-final case class TrainingState(epoch: Int, iteration: Int, loss: Double, epochFinished: Boolean)
+final case class TrainingState(
+    epoch: Int,
+    iteration: Int,
+    loss: Double,
+    epochFinished: Boolean,
+    score: Double = Double.NaN
+)
 
 /** A condition on the training state: when to stop, validate or checkpoint. */
 trait Trigger extends Serializable {
@@ -26,6 +32,30 @@ object Trigger {
   def everyEpoch: Trigger = new Trigger {
     override def apply(s: TrainingState): Boolean = s.epochFinished
     override def toString: String = "everyEpoch"
+  }
+
+  /** True once the last validation score (the first method's) exceeds `max`. */
+  def maxScore(max: Float): Trigger = new Trigger {
+    override def apply(s: TrainingState): Boolean = !s.score.isNaN && s.score > max
+    override def toString: String = s"maxScore($max)"
+  }
+
+  /** True once the training loss falls below `min`. */
+  def minLoss(min: Float): Trigger = new Trigger {
+    override def apply(s: TrainingState): Boolean = !s.loss.isNaN && s.loss < min
+    override def toString: String = s"minLoss($min)"
+  }
+
+  /** True when all of the triggers are. */
+  def and(first: Trigger, others: Trigger*): Trigger = new Trigger {
+    override def apply(s: TrainingState): Boolean = (first +: others).forall(_(s))
+    override def toString: String = (first +: others).mkString("and(", ", ", ")")
+  }
+
+  /** True when any of the triggers is. */
+  def or(first: Trigger, others: Trigger*): Trigger = new Trigger {
+    override def apply(s: TrainingState): Boolean = (first +: others).exists(_(s))
+    override def toString: String = (first +: others).mkString("or(", ", ", ")")
   }
 
   /** True every `n` iterations. */
