@@ -186,6 +186,16 @@ pub fn col2im<T: Element>(g: &Geometry, col: &[T], ld: usize, offset: usize, ima
     }
 }
 
+/// Splits an image input of any channel count, `[batch, c, h, w]` or `[c, h, w]`, into
+/// (batch, c, h, w).
+pub fn planes(layer: &str, shape: &[usize]) -> Result<(usize, usize, usize, usize)> {
+    match *shape {
+        [n, c, h, w] => Ok((n, c, h, w)),
+        [c, h, w] => Ok((1, c, h, w)),
+        _ => Err(Error::shape(layer, "[batch, C, H, W] or [C, H, W]", shape)),
+    }
+}
+
 /// Splits an input of shape `[batch, c, h, w]` or `[c, h, w]` into (batch, c, h, w).
 pub fn nchw(layer: &str, shape: &[usize], channels: usize) -> Result<(usize, usize, usize, usize)> {
     match *shape {

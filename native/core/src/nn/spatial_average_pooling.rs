@@ -1,6 +1,6 @@
 //! SpatialAveragePooling: the mean (or sum) over 2-D windows of every plane.
 
-use super::im2col::{Geometry, Pad2d};
+use super::im2col::{planes, Geometry, Pad2d};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
@@ -94,11 +94,7 @@ impl SpatialAveragePooling {
     }
 
     fn geometry(&self, name: &str, shape: &[usize]) -> Result<(usize, Geometry)> {
-        let (n, c, h, w) = match *shape {
-            [n, c, h, w] => (n, c, h, w),
-            [c, h, w] => (1, c, h, w),
-            _ => return Err(Error::shape(name, "[batch, C, H, W] or [C, H, W]", shape)),
-        };
+        let (n, c, h, w) = planes(name, shape)?;
         let (kernel, stride, pad) = if self.global {
             ((h, w), (1, 1), (0, 0))
         } else {

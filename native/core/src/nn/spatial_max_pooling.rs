@@ -1,6 +1,6 @@
 //! SpatialMaxPooling: the maximum over 2-D windows of every plane.
 
-use super::im2col::{Geometry, Pad2d};
+use super::im2col::{planes, Geometry, Pad2d};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
@@ -50,11 +50,7 @@ impl SpatialMaxPooling {
     }
 
     fn geometry(&self, name: &str, shape: &[usize]) -> Result<(usize, Geometry)> {
-        let (n, c, h, w) = match *shape {
-            [n, c, h, w] => (n, c, h, w),
-            [c, h, w] => (1, c, h, w),
-            _ => return Err(Error::shape(name, "[batch, C, H, W] or [C, H, W]", shape)),
-        };
+        let (n, c, h, w) = planes(name, shape)?;
         Ok((
             n,
             Geometry::new(
