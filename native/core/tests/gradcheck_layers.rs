@@ -474,3 +474,68 @@ fn scale_and_shift_layers() {
         "{e}"
     );
 }
+
+#[test]
+fn structural_layers_and_their_errors() {
+    use ferrodl_core::nn::{ShapeLayer, ShapeOp::*};
+    let ops = [
+        (
+            View {
+                sizes: vec![-1, 2],
+                num_input_dims: Some(2),
+            },
+            vec![3, 2, 4],
+        ),
+        (
+            Squeeze {
+                dim: None,
+                num_input_dims: None,
+            },
+            vec![2, 1, 3],
+        ),
+        (
+            Unsqueeze {
+                pos: -1,
+                num_input_dims: None,
+            },
+            vec![2, 3],
+        ),
+        (
+            Transpose {
+                pairs: vec![(1, 2), (2, 3)],
+            },
+            vec![2, 3, 4],
+        ),
+        (
+            Narrow {
+                dim: -1,
+                offset: 2,
+                length: 2,
+            },
+            vec![3, 5],
+        ),
+        (Select { dim: 3, index: 2 }, vec![2, 2, 3]),
+    ];
+    for (i, (op, shape)) in ops.into_iter().enumerate() {
+        assert_module(&mut ShapeLayer::new(op), &shape, 200 + i as u64);
+    }
+    let mut narrow = ShapeLayer::new(Narrow {
+        dim: 2,
+        offset: 4,
+        length: 3,
+    });
+    let e = narrow
+        .forward(&[], &random(&[2, 5], 1))
+        .expect_err("out of range");
+    assert!(
+        e.to_string().contains("Narrow") && e.to_string().contains("[2, 5]"),
+        "{e}"
+    );
+    let mut view = ShapeLayer::new(View {
+        sizes: vec![7],
+        num_input_dims: None,
+    });
+    assert!(view.forward(&[], &random(&[2, 5], 1)).is_err());
+    let mut select = ShapeLayer::new(Select { dim: 4, index: 1 });
+    assert!(select.forward(&[], &random(&[2, 5], 1)).is_err());
+}

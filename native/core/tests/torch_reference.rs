@@ -446,3 +446,30 @@ fn criterions_match_pytorch() {
         );
     }
 }
+
+#[test]
+fn structural_layers_match_pytorch() {
+    let f = fixtures();
+    let cases: Vec<(String, ferrodl_core::spec::Node)> =
+        include_str!("fixtures/torch_reference.txt")
+            .lines()
+            .filter_map(|l| l.strip_prefix("# shapeop "))
+            .map(|l| {
+                let mut parts = l.split_whitespace();
+                let case = parts.next().expect("case").to_string();
+                let mut node = ferrodl_core::spec::Node::new(parts.next().expect("name"));
+                for kv in parts {
+                    let (k, v) = kv.split_once('=').expect("k=v");
+                    let values: Vec<i64> =
+                        v.split(',').map(|x| x.parse().expect("integer")).collect();
+                    node = node.ints(k, &values);
+                }
+                (case, node)
+            })
+            .collect();
+    assert!(cases.len() >= 11, "{} structural cases", cases.len());
+    for (case, node) in cases {
+        let mut m = ferrodl_core::spec::build_module::<f64>(&node).expect("layer");
+        check_module(&f, &case, m.as_mut(), 0);
+    }
+}

@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
     AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Linear, LogSoftMax, Pointwise,
-    PointwiseFn, Reshape, ScaleShift, ScaleShiftKind, Sequential, SoftMax, SpatialAveragePooling,
-    SpatialConvolution, SpatialMaxPooling,
+    PointwiseFn, Reshape, ScaleShift, ScaleShiftKind, Sequential, ShapeLayer, ShapeOp, SoftMax,
+    SpatialAveragePooling, SpatialConvolution, SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children.
@@ -89,6 +89,9 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
                 .map_err(|_| Error::invalid("PReLU", "nOutputPlane must be >= 0"))?;
             leaf(Box::new(ScaleShift::new(ScaleShiftKind::PReLU(planes))?))
         }
+        "View" | "Squeeze" | "Unsqueeze" | "Transpose" | "Narrow" | "Select" => {
+            leaf(Box::new(ShapeLayer::new(shape_op(node)?)))
+        }
         "SoftMax" => leaf(Box::new(SoftMax::new(false))),
         "SoftMin" => leaf(Box::new(SoftMax::new(true))),
         "Dropout" => leaf(Box::new(Dropout::new(
@@ -132,6 +135,53 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             }),
         },
     }
+}
+
+/// The structural layers, with BigDL's parameter names (`numInputDims` absent or < 0: none).
+fn shape_op(node: &Node) -> Result<ShapeOp> {
+    let ints = |key: &str| match node.attrs.get(key) {
+        Some(super::node::Attr::Ints(v)) => Ok(v.clone()),
+        _ => Err(Error::invalid(
+            &node.kind,
+            format!("attribute '{key}' must be a list of integers"),
+        )),
+    };
+    let dims = usize::try_from(node.int_or("numInputDims", -1)?).ok();
+    Ok(match node.kind.as_str() {
+        "View" => ShapeOp::View {
+            sizes: ints("sizes")?,
+            num_input_dims: dims,
+        },
+        "Squeeze" => ShapeOp::Squeeze {
+            dim: node.attrs.get("dim").map(|_| node.int("dim")).transpose()?,
+            num_input_dims: dims,
+        },
+        "Unsqueeze" => ShapeOp::Unsqueeze {
+            pos: node.int("pos")?,
+            num_input_dims: dims,
+        },
+        "Transpose" => {
+            let flat = ints("permutations")?;
+            if flat.len() % 2 != 0 {
+                return Err(Error::invalid(
+                    "Transpose",
+                    "permutations must be pairs of dimensions",
+                ));
+            }
+            ShapeOp::Transpose {
+                pairs: flat.chunks(2).map(|p| (p[0], p[1])).collect(),
+            }
+        }
+        "Narrow" => ShapeOp::Narrow {
+            dim: node.int("dimension")?,
+            offset: node.int("offset")?,
+            length: node.int_or("length", 1)?,
+        },
+        _ => ShapeOp::Select {
+            dim: node.int("dim")?,
+            index: node.int("index")?,
+        },
+    })
 }
 
 /// The element-wise layers, with BigDL's parameter names and defaults.

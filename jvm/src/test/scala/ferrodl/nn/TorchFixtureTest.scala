@@ -87,6 +87,20 @@ class TorchFixtureTest {
     check("prelu_shared", PReLU(), 1)
   }
 
+  @Test def structuralLayers(): Unit = {
+    check("shape_view", View(Array(4, 3)).setNumInputDims(2), 0)
+    check("shape_view_infer", View(Array(-1)), 0)
+    check("shape_squeeze_all", Squeeze(), 0)
+    check("shape_squeeze_dim", Squeeze(2), 0)
+    check("shape_unsqueeze", Unsqueeze(2), 0)
+    check("shape_unsqueeze_batch", Unsqueeze(1, numInputDims = 2), 0)
+    check("shape_transpose", Transpose(Array((1, 3), (2, 3))), 0)
+    check("shape_narrow", Narrow(2, 2, 3), 0)
+    check("shape_narrow_neg", Narrow(2, -3, -1), 0)
+    check("shape_select", Select(2, 3), 0)
+    check("shape_select_neg", Select(1, -1), 0)
+  }
+
   @Test def softMaxSoftMinIdentityAndDropoutInEvaluation(): Unit = {
     check("softmax", SoftMax(), 0)
     check("softmax_4d", SoftMax(), 0)
