@@ -539,3 +539,38 @@ fn structural_layers_and_their_errors() {
     let mut select = ShapeLayer::new(Select { dim: 4, index: 1 });
     assert!(select.forward(&[], &random(&[2, 5], 1)).is_err());
 }
+
+#[test]
+fn reductions_and_lookup_table() {
+    use ferrodl_core::nn::{LookupTable, Reduce, ReduceKind::*};
+    let cases = [
+        (Reduce::new(Sum, 2, None, true), vec![3, 4, 2]),
+        (Reduce::new(Mean, -1, None, false), vec![3, 4]),
+        (Reduce::new(Sum, 1, Some(1), true), vec![5, 3]),
+        (Reduce::new(Max, 1, None, true), vec![4, 3]),
+        (Reduce::new(Min, 3, None, true), vec![2, 2, 5]),
+    ];
+    for (i, (m, shape)) in cases.into_iter().enumerate() {
+        assert_module(&mut m.expect("reduce"), &shape, 220 + i as u64);
+    }
+    let mut table = LookupTable::new(5, 3, 2.0, true).expect("lookup");
+    let p = params(&table, 1);
+    let idx = from_vec("idx", &[2, 3], vec![1.0, 2.0, 4.0, 4.0, 5.0, 2.0]).expect("idx");
+    let y = table.forward(&p, &idx).expect("forward");
+    assert_eq!(y.shape(), &[2, 3, 3]);
+    let mut gp = vec![0.0; p.len()];
+    table
+        .backward(&p, &mut gp, &idx, &y, &y.mapv(|_| 1.0))
+        .expect("backward");
+    // Index 2 is padding (no gradient); index 4 occurs twice and is scaled by 1/2.
+    assert_eq!(&gp[3..6], &[0.0, 0.0, 0.0]);
+    assert_eq!(&gp[9..12], &[1.0, 1.0, 1.0]);
+    assert_eq!(&gp[0..3], &[1.0, 1.0, 1.0]);
+    let e = table
+        .forward(&p, &from_vec("idx", &[1], vec![6.0]).expect("idx"))
+        .expect_err("range");
+    assert!(
+        e.to_string().contains("LookupTable") && e.to_string().contains("[1, 5]"),
+        "{e}"
+    );
+}

@@ -467,9 +467,20 @@ fn structural_layers_match_pytorch() {
                 (case, node)
             })
             .collect();
-    assert!(cases.len() >= 11, "{} structural cases", cases.len());
+    assert!(cases.len() >= 16, "{} structural cases", cases.len());
     for (case, node) in cases {
         let mut m = ferrodl_core::spec::build_module::<f64>(&node).expect("layer");
         check_module(&f, &case, m.as_mut(), 0);
     }
+}
+
+#[test]
+fn lookup_table_matches_pytorch() {
+    let f = fixtures();
+    check_module(
+        &f,
+        "lookup",
+        &mut ferrodl_core::nn::LookupTable::new(6, 3, 0.0, false).expect("lookup"),
+        1,
+    );
 }

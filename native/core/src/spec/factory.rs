@@ -8,9 +8,9 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Linear, LogSoftMax, Pointwise,
-    PointwiseFn, Reshape, ScaleShift, ScaleShiftKind, Sequential, ShapeLayer, ShapeOp, SoftMax,
-    SpatialAveragePooling, SpatialConvolution, SpatialMaxPooling,
+    AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Linear, LogSoftMax, LookupTable,
+    Pointwise, PointwiseFn, Reduce, ReduceKind, Reshape, ScaleShift, ScaleShiftKind, Sequential,
+    ShapeLayer, ShapeOp, SoftMax, SpatialAveragePooling, SpatialConvolution, SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children.
@@ -91,6 +91,42 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
         }
         "View" | "Squeeze" | "Unsqueeze" | "Transpose" | "Narrow" | "Select" => {
             leaf(Box::new(ShapeLayer::new(shape_op(node)?)))
+        }
+        "Sum" | "Mean" | "Max" | "Min" => {
+            let (kind, dim_key, dims_key) = match node.kind.as_str() {
+                "Sum" => (ReduceKind::Sum, "dimension", "nInputDims"),
+                "Mean" => (ReduceKind::Mean, "dimension", "nInputDims"),
+                "Max" => (ReduceKind::Max, "dim", "numInputDims"),
+                _ => (ReduceKind::Min, "dim", "numInputDims"),
+            };
+            let kind = if kind == ReduceKind::Sum && node.flag("sizeAverage", false)? {
+                ReduceKind::Mean
+            } else {
+                kind
+            };
+            let dims = usize::try_from(node.int_or(dims_key, -1)?)
+                .ok()
+                .filter(|d| *d > 0);
+            leaf(Box::new(Reduce::new(
+                kind,
+                node.int_or(dim_key, 1)?,
+                dims,
+                node.flag("squeeze", true)?,
+            )?))
+        }
+        "LookupTable" => {
+            if node.float_or("maxNorm", f64::MAX)? < f64::MAX {
+                return Err(Error::invalid(
+                    "LookupTable",
+                    "maxNorm is not supported yet",
+                ));
+            }
+            leaf(Box::new(LookupTable::new(
+                node.size("nIndex")?,
+                node.size("nOutput")?,
+                node.float_or("paddingValue", 0.0)?,
+                node.flag("shouldScaleGradByFreq", false)?,
+            )?))
         }
         "SoftMax" => leaf(Box::new(SoftMax::new(false))),
         "SoftMin" => leaf(Box::new(SoftMax::new(true))),

@@ -101,6 +101,15 @@ class TorchFixtureTest {
     check("shape_select_neg", Select(1, -1), 0)
   }
 
+  @Test def reductionsAndLookupTable(): Unit = {
+    check("reduce_sum", Sum(2), 0)
+    check("reduce_sum_keep", Sum(2, squeeze = false), 0)
+    check("reduce_mean_batch", Mean(1, nInputDims = 2), 0)
+    check("reduce_max", Max(-1), 0)
+    check("reduce_min", Min(2), 0)
+    check("lookup", LookupTable(6, 3), 1)
+  }
+
   @Test def softMaxSoftMinIdentityAndDropoutInEvaluation(): Unit = {
     check("softmax", SoftMax(), 0)
     check("softmax_4d", SoftMax(), 0)
