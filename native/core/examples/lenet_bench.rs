@@ -50,7 +50,7 @@ fn main() -> Result<(), ferrodl_core::Error> {
     for b in [Backend::Mkl, Backend::Rust] {
         set_backend(b);
         for batch in [64usize, 128] {
-            let mut model = Model::new(build_module::<f32>(&lenet())?, 1);
+            let mut model = Model::new(build_module::<f32>(&lenet())?, 1)?;
             let x = from_vec(
                 "x",
                 &[batch, 28, 28],

@@ -97,3 +97,19 @@ impl Error {
         }
     }
 }
+
+/// The most parameters (or elements of one parameter) a model may have: what a JVM array holds.
+pub const MAX_ELEMENTS: usize = i32::MAX as usize;
+
+/// The product of `dims`, or an error naming `op` when it overflows or exceeds [`MAX_ELEMENTS`].
+pub fn checked_count(op: &str, dims: &[usize]) -> Result<usize> {
+    dims.iter()
+        .try_fold(1usize, |acc, d| acc.checked_mul(*d))
+        .filter(|n| *n <= MAX_ELEMENTS)
+        .ok_or_else(|| {
+            Error::invalid(
+                op,
+                format!("{} elements is more than {MAX_ELEMENTS}", fmt_shape(dims)),
+            )
+        })
+}

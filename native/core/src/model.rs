@@ -19,19 +19,33 @@ pub struct Model<T: Element> {
 
 impl<T: Element> Model<T> {
     /// Wraps `module` with its default initialisation drawn from `seed`.
-    pub fn new(module: Box<dyn Module<T>>, seed: u64) -> Model<T> {
+    ///
+    /// Fails, instead of aborting the process, when the buffers cannot be allocated.
+    pub fn new(module: Box<dyn Module<T>>, seed: u64) -> Result<Model<T>> {
         let n = module.num_params();
-        let mut weights = vec![T::zero(); n];
+        let alloc = |what: &str| -> Result<Vec<T>> {
+            let mut v = Vec::new();
+            if n > crate::error::MAX_ELEMENTS || v.try_reserve_exact(n).is_err() {
+                return Err(Error::invalid(
+                    "model",
+                    format!("cannot allocate the {what} buffer of {n} parameters"),
+                ));
+            }
+            v.resize(n, T::zero());
+            Ok(v)
+        };
+        let mut weights = alloc("weight")?;
+        let grads = alloc("gradient")?;
         let mut rng = Rng::new(seed);
         module.init_params(&mut weights, &mut rng);
         let mut module = module;
         module.reseed(rng.next_u64());
-        Model {
+        Ok(Model {
             module,
             weights,
-            grads: vec![T::zero(); n],
+            grads,
             last: None,
-        }
+        })
     }
 
     /// The module tree, as text.

@@ -72,7 +72,7 @@ fn unknown_layers_and_bad_arguments_are_errors() {
 #[test]
 fn model_trains_and_reports_shape_errors_then_keeps_working() {
     let module = build_module::<f32>(&mlp()).expect("module");
-    let mut model = Model::new(module, 1);
+    let mut model = Model::new(module, 1).expect("model");
     assert_eq!(model.num_params(), 4 * 3 + 3 + 3 * 2 + 2);
     let crit = build_criterion::<f32>(&Node::new("ClassNLLCriterion")).expect("criterion");
     let x = from_vec(
@@ -148,10 +148,10 @@ fn training_skips_input_gradients_but_gets_the_same_parameter_gradients() {
     )
     .expect("x");
     let t = from_vec("t", &[2], vec![1.0, 3.0]).expect("t");
-    let mut fast = Model::new(build_module::<f64>(&spec).expect("module"), 3);
+    let mut fast = Model::new(build_module::<f64>(&spec).expect("module"), 3).expect("model");
     fast.train_batch(crit.as_ref(), x.clone(), &t)
         .expect("train");
-    let mut full = Model::new(build_module::<f64>(&spec).expect("module"), 3);
+    let mut full = Model::new(build_module::<f64>(&spec).expect("module"), 3).expect("model");
     let y = full.forward(x).expect("forward").clone();
     let g = crit.grad_sum(&y, &t).expect("grad");
     full.backward(&g).expect("backward");

@@ -26,6 +26,7 @@ pub struct Linear {
 impl Linear {
     /// A linear layer; both sizes must be positive.
     pub fn new(input_size: usize, output_size: usize, with_bias: bool) -> Result<Linear> {
+        crate::error::checked_count("Linear", &[input_size + 1, output_size])?;
         if input_size == 0 || output_size == 0 {
             return Err(Error::invalid(
                 "Linear",

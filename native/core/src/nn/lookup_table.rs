@@ -39,6 +39,7 @@ impl LookupTable {
                 format!("nIndex and nOutput must be positive, got {n_index}, {n_output}"),
             ));
         }
+        crate::error::checked_count("LookupTable", &[n_index, n_output])?;
         Ok(LookupTable {
             n_index,
             n_output,

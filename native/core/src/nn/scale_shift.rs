@@ -51,6 +51,12 @@ impl ScaleShift {
                 format!("parameter size must be positive: {kind:?}"),
             ));
         }
+        match &kind {
+            ScaleShiftKind::CMul(s) | ScaleShiftKind::CAdd(s) => {
+                crate::error::checked_count(kind.name(), s)?;
+            }
+            _ => {}
+        }
         Ok(ScaleShift { kind })
     }
 

@@ -101,6 +101,15 @@ impl SpatialConvolution {
                 ),
             ));
         }
+        crate::error::checked_count(
+            op,
+            &[
+                c.n_output_plane,
+                c.n_input_plane / c.n_group + 1,
+                c.kernel_h,
+                c.kernel_w,
+            ],
+        )?;
         Ok(SpatialConvolution {
             n_input_plane: c.n_input_plane,
             n_output_plane: c.n_output_plane,

@@ -19,7 +19,7 @@ const KIND: &str = "model";
 /// Builds a model from an encoded description, initialised from `seed`.
 pub fn create(spec: &[u8], seed: i64) -> JniResult<Model<f32>> {
     let module = build_module::<f32>(&decode(spec)?)?;
-    Ok(Model::new(module, seed as u64))
+    Ok(Model::new(module, seed as u64)?)
 }
 
 /// Runs a forward pass; returns the output's data and shape.
