@@ -159,3 +159,44 @@ fn training_skips_input_gradients_but_gets_the_same_parameter_gradients() {
         assert!((a - b).abs() < 1e-12, "{a} vs {b}");
     }
 }
+
+#[test]
+fn initialisation_methods_replace_the_defaults() {
+    let linear = |w: &str, args: &[f64], b: &str| {
+        Node::new("Linear")
+            .ints("inputSize", &[200])
+            .ints("outputSize", &[100])
+            .string("weightInit", w)
+            .floats("weightInitArgs", args)
+            .string("biasInit", b)
+    };
+    let weights = |n: Node| {
+        Model::new(build_module::<f64>(&n).expect("module"), 5)
+            .expect("model")
+            .weights()
+            .to_vec()
+    };
+    let w = weights(linear("ConstInitMethod", &[0.5], "Zeros"));
+    assert!(w[..20_000].iter().all(|v| *v == 0.5) && w[20_000..].iter().all(|v| *v == 0.0));
+    let w = weights(linear("Xavier", &[], "Ones"));
+    let bound = (6.0f64 / 300.0).sqrt();
+    assert!(
+        w[..20_000].iter().all(|v| v.abs() <= bound)
+            && w[..20_000].iter().any(|v| v.abs() > 0.9 * bound)
+    );
+    assert!(w[20_000..].iter().all(|v| *v == 1.0));
+    let w = weights(linear("RandomNormal", &[1.0, 0.1], "Zeros"));
+    let mean = w[..20_000].iter().sum::<f64>() / 20_000.0;
+    let var = w[..20_000].iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 20_000.0;
+    assert!(
+        (mean - 1.0).abs() < 0.01 && (var.sqrt() - 0.1).abs() < 0.01,
+        "{mean} {var}"
+    );
+    let w = weights(linear("MsraFiller", &[0.0], "Zeros"));
+    let std = (w[..20_000].iter().map(|v| v * v).sum::<f64>() / 20_000.0).sqrt();
+    assert!((std - (2.0f64 / 200.0).sqrt()).abs() < 0.005, "{std}");
+    let w = weights(linear("RandomUniform", &[-0.2, 0.3], "Zeros"));
+    assert!(w[..20_000].iter().all(|v| (-0.2..0.3).contains(v)));
+    assert!(build_module::<f64>(&linear("Orthogonal", &[], "Zeros")).is_err());
+    assert!(build_module::<f64>(&Node::new("Tanh").string("weightInit", "Zeros")).is_err());
+}

@@ -3,6 +3,7 @@
 mod batch_normalization;
 mod dropout;
 mod im2col;
+mod init_method;
 mod linear;
 mod log_softmax;
 mod lookup_table;
@@ -20,6 +21,7 @@ mod spatial_max_pooling;
 pub use batch_normalization::BatchNormalization;
 pub use dropout::Dropout;
 pub use im2col::{Geometry, Pad2d};
+pub use init_method::{Fans, InitMethod, Initialized};
 pub use linear::Linear;
 pub use log_softmax::LogSoftMax;
 pub use lookup_table::LookupTable;

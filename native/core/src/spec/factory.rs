@@ -1,5 +1,6 @@
 //! Builds modules and criterions from descriptions: the one registry of layer type names.
 
+use super::init_factory::{fans, init_method};
 use super::node::Node;
 use crate::criterion::{
     ClassNLLCriterion, Criterion, CrossEntropyCriterion, ElementLoss, ElementwiseCriterion,
@@ -8,13 +9,29 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Linear, LogSoftMax, LookupTable,
-    Pointwise, PointwiseFn, Reduce, ReduceKind, Reshape, ScaleShift, ScaleShiftKind, Sequential,
-    ShapeLayer, ShapeOp, SoftMax, SpatialAveragePooling, SpatialConvolution, SpatialMaxPooling,
+    AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Initialized, Linear, LogSoftMax,
+    LookupTable, Pointwise, PointwiseFn, Reduce, ReduceKind, Reshape, ScaleShift, ScaleShiftKind,
+    Sequential, ShapeLayer, ShapeOp, SoftMax, SpatialAveragePooling, SpatialConvolution,
+    SpatialMaxPooling,
 };
 
-/// Builds the module a description names, with its children.
+/// Builds the module a description names, with its children and any `weightInit`/`biasInit`.
 pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
+    let module = build_plain::<T>(node)?;
+    let weight = init_method(node, "weightInit")?;
+    let bias = init_method(node, "biasInit")?;
+    if weight.is_none() && bias.is_none() {
+        return Ok(module);
+    }
+    Ok(Box::new(Initialized::new(
+        module,
+        fans(node)?,
+        weight,
+        bias,
+    )?))
+}
+
+fn build_plain<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
     let leaf = |m: Box<dyn Module<T>>| -> Result<Box<dyn Module<T>>> {
         if node.children.is_empty() {
             Ok(m)

@@ -3,6 +3,7 @@
 
 mod codec;
 mod factory;
+mod init_factory;
 mod node;
 mod optim_factory;
 

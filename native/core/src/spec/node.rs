@@ -48,6 +48,12 @@ impl Node {
         self
     }
 
+    /// Adds a string attribute.
+    pub fn string(mut self, key: &str, v: &str) -> Node {
+        self.attrs.insert(key.into(), Attr::Str(v.to_string()));
+        self
+    }
+
     /// Adds a child.
     pub fn child(mut self, c: Node) -> Node {
         self.children.push(c);

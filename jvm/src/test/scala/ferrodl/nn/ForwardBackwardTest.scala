@@ -85,4 +85,18 @@ class ForwardBackwardTest {
     assertEquals(4 * 3 + 3 + 3 * 2 + 2, m.numParameters())
     assertTrue(m.toString, m.toString.contains("Linear(4 -> 3)"))
   }
+
+  @Test def setInitMethodReplacesTheDefaults(): Unit = {
+    val layer = Linear(10, 4).setInitMethod(ConstInitMethod(0.25), Zeros)
+    val w = layer.getWeightsArray()
+    assertTrue(w.take(40).forall(_ == 0.25f) && w.drop(40).forall(_ == 0f))
+    val conv = SpatialConvolution(2, 3, 3, 3).setInitMethod(Xavier, Ones)
+    val cw = conv.getWeightsArray()
+    val bound = math.sqrt(6.0 / (2 * 9 + 3 * 9))
+    assertTrue(cw.take(54).forall(v => math.abs(v) <= bound) && cw.drop(54).forall(_ == 1f))
+    val e =
+      try { Tanh().setInitMethod(Zeros).getWeightsArray(); null }
+      catch { case e: IllegalArgumentException => e }
+    assertNotNull("Tanh has no weight to initialise", e)
+  }
 }

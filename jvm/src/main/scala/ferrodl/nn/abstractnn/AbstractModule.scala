@@ -31,8 +31,31 @@ abstract class AbstractModule extends Serializable {
   /** Child modules, for containers. */
   protected def children: Seq[AbstractModule] = Nil
 
+  private var weightInit: ferrodl.nn.InitializationMethod = _
+  private var biasInit: ferrodl.nn.InitializationMethod = _
+
+  /**
+   * Replaces the default initialisation of the weight and/or the bias (null keeps the default).
+   * Linear, SpatialConvolution and LookupTable accept it. Takes effect when the parameters are
+   * next created (existing parameters are re-initialised).
+   */
+  def setInitMethod(
+      weightInitMethod: ferrodl.nn.InitializationMethod = null,
+      biasInitMethod: ferrodl.nn.InitializationMethod = null
+  ): this.type = {
+    weightInit = weightInitMethod
+    biasInit = biasInitMethod
+    invalidate()
+    this
+  }
+
+  private def initAttrs: Seq[(String, SpecAttr)] =
+    Seq("weightInit" -> weightInit, "biasInit" -> biasInit).collect {
+      case (key, m) if m != null => Seq(key -> SpecAttr.Str(m.name), s"${key}Args" -> SpecAttr.floats(m.args))
+    }.flatten
+
   /** The description the native engine builds this module from. */
-  def toSpec: SpecNode = SpecNode(kind, Option(name).getOrElse(""), attrs, children.map(_.toSpec))
+  def toSpec: SpecNode = SpecNode(kind, Option(name).getOrElse(""), attrs ++ initAttrs, children.map(_.toSpec))
 
   def setName(name: String): this.type = { this.name = name; this }
 
