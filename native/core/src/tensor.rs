@@ -56,6 +56,14 @@ pub fn as_batch<'a, T: Element>(
     }
 }
 
+/// The elements of `t` in row-major order: borrowed when it is already contiguous, else copied.
+pub fn flat<T: Element>(t: &Tensor<T>) -> std::borrow::Cow<'_, [T]> {
+    match t.as_slice() {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(t.iter().copied().collect()),
+    }
+}
+
 /// Checks that two tensors have the same shape (e.g. a gradient and the output it belongs to).
 pub fn check_same_shape<T>(
     layer: &str,

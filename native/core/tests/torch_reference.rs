@@ -369,40 +369,13 @@ fn sgd_matches_pytorch() {
     }
 }
 
-/// The `# pointwise NAME k=v ...` lines of the fixture file: each layer built through the
-/// factory with BigDL's parameter names.
-fn pointwise_cases() -> Vec<ferrodl_core::spec::Node> {
+/// The `# <prefix> CASE NAME k=v,v ...` lines of the fixture file: a case name, and a description
+/// of the layer or criterion with BigDL's parameter names (integers where `ints` says so, or
+/// everywhere for `"*"`).
+fn annotated(prefix: &str, ints: &[&str]) -> Vec<(String, ferrodl_core::spec::Node)> {
     include_str!("fixtures/torch_reference.txt")
         .lines()
-        .filter_map(|l| l.strip_prefix("# pointwise "))
-        .map(|l| {
-            let mut parts = l.split_whitespace();
-            let mut node = ferrodl_core::spec::Node::new(parts.next().expect("name"));
-            for kv in parts {
-                let (k, v) = kv.split_once('=').expect("k=v");
-                node = node.floats(k, &[v.parse().expect("number")]);
-            }
-            node
-        })
-        .collect()
-}
-
-#[test]
-fn pointwise_layers_match_pytorch() {
-    let f = fixtures();
-    let cases = pointwise_cases();
-    assert!(cases.len() >= 20, "{} pointwise cases", cases.len());
-    for node in cases {
-        let mut m = ferrodl_core::spec::build_module::<f64>(&node).expect("pointwise layer");
-        check_module(&f, &format!("pw_{}", node.kind), m.as_mut(), 0);
-    }
-}
-
-/// The `# criterion CASE NAME k=v ...` lines: each criterion built through the factory.
-fn criterion_cases() -> Vec<(String, ferrodl_core::spec::Node)> {
-    include_str!("fixtures/torch_reference.txt")
-        .lines()
-        .filter_map(|l| l.strip_prefix("# criterion "))
+        .filter_map(|l| l.strip_prefix(prefix))
         .map(|l| {
             let mut parts = l.split_whitespace();
             let case = parts.next().expect("case").to_string();
@@ -410,8 +383,8 @@ fn criterion_cases() -> Vec<(String, ferrodl_core::spec::Node)> {
             for kv in parts {
                 let (k, v) = kv.split_once('=').expect("k=v");
                 let values: Vec<f64> = v.split(',').map(|x| x.parse().expect("number")).collect();
-                node = if k == "sizeAverage" {
-                    node.ints(k, &[values[0] as i64])
+                node = if ints.contains(&k) || ints.contains(&"*") {
+                    node.ints(k, &values.iter().map(|x| *x as i64).collect::<Vec<_>>())
                 } else {
                     node.floats(k, &values)
                 };
@@ -422,9 +395,20 @@ fn criterion_cases() -> Vec<(String, ferrodl_core::spec::Node)> {
 }
 
 #[test]
+fn pointwise_layers_match_pytorch() {
+    let f = fixtures();
+    let cases = annotated("# pointwise ", &[]);
+    assert!(cases.len() >= 20, "{} pointwise cases", cases.len());
+    for (case, node) in cases {
+        let mut m = ferrodl_core::spec::build_module::<f64>(&node).expect("pointwise layer");
+        check_module(&f, &case, m.as_mut(), 0);
+    }
+}
+
+#[test]
 fn criterions_match_pytorch() {
     let f = fixtures();
-    let cases = criterion_cases();
+    let cases = annotated("# criterion ", &["sizeAverage"]);
     assert!(cases.len() >= 14, "{} criterion cases", cases.len());
     for (case, node) in cases {
         let c = ferrodl_core::spec::build_criterion::<f64>(&node).expect("criterion");
@@ -450,23 +434,7 @@ fn criterions_match_pytorch() {
 #[test]
 fn structural_layers_match_pytorch() {
     let f = fixtures();
-    let cases: Vec<(String, ferrodl_core::spec::Node)> =
-        include_str!("fixtures/torch_reference.txt")
-            .lines()
-            .filter_map(|l| l.strip_prefix("# shapeop "))
-            .map(|l| {
-                let mut parts = l.split_whitespace();
-                let case = parts.next().expect("case").to_string();
-                let mut node = ferrodl_core::spec::Node::new(parts.next().expect("name"));
-                for kv in parts {
-                    let (k, v) = kv.split_once('=').expect("k=v");
-                    let values: Vec<i64> =
-                        v.split(',').map(|x| x.parse().expect("integer")).collect();
-                    node = node.ints(k, &values);
-                }
-                (case, node)
-            })
-            .collect();
+    let cases = annotated("# shapeop ", &["*"]);
     assert!(cases.len() >= 16, "{} structural cases", cases.len());
     for (case, node) in cases {
         let mut m = ferrodl_core::spec::build_module::<f64>(&node).expect("layer");

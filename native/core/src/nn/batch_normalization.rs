@@ -121,10 +121,7 @@ impl<T: Element> Module<T> for BatchNormalization {
 
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let (batch, plane) = self.layout(input.shape())?;
-        let x = input.as_standard_layout();
-        let x = x
-            .as_slice()
-            .ok_or_else(|| Error::state(self.name(), "input not contiguous"))?;
+        let x = crate::tensor::flat(input);
         let m = batch * plane;
         let idx = |b: usize, c: usize, i: usize| (b * self.n + c) * plane + i;
         let mut y = vec![T::zero(); x.len()];
@@ -189,14 +186,8 @@ impl<T: Element> Module<T> for BatchNormalization {
                 "backward called before a training forward pass",
             ));
         }
-        let x = input.as_standard_layout();
-        let x = x
-            .as_slice()
-            .ok_or_else(|| Error::state(self.name(), "input not contiguous"))?;
-        let gy = grad_output.as_standard_layout();
-        let gy = gy
-            .as_slice()
-            .ok_or_else(|| Error::state(self.name(), "gradOutput not contiguous"))?;
+        let x = crate::tensor::flat(input);
+        let gy = crate::tensor::flat(grad_output);
         let m = (batch * plane) as f64;
         let idx = |b: usize, c: usize, i: usize| (b * self.n + c) * plane + i;
         let mut gx = vec![T::zero(); x.len()];

@@ -107,10 +107,7 @@ impl<T: Element> Module<T> for LookupTable {
         let d = self.n_output;
         let mut counts = vec![0usize; self.n_index];
         rows.iter().for_each(|r| counts[*r] += 1);
-        let gy = grad_output.as_standard_layout();
-        let gy = gy
-            .as_slice()
-            .ok_or_else(|| Error::state("LookupTable", "gradOutput not contiguous"))?;
+        let gy = crate::tensor::flat(grad_output);
         let padding = (self.padding_value != 0.0).then(|| self.padding_value as usize - 1);
         for (k, &r) in rows.iter().enumerate() {
             if Some(r) == padding {

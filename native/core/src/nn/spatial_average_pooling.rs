@@ -157,10 +157,7 @@ impl<T: Element> Module<T> for SpatialAveragePooling {
     fn forward(&mut self, _params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let name = Module::<T>::describe(self);
         let (n, g) = self.geometry(&name, input.shape())?;
-        let x = input.as_standard_layout();
-        let x = x
-            .as_slice()
-            .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
+        let x = crate::tensor::flat(input);
         let plane = g.in_h * g.in_w;
         let mut y = Vec::with_capacity(n * g.channels * g.out_len());
         for p in 0..n * g.channels {
@@ -192,10 +189,7 @@ impl<T: Element> Module<T> for SpatialAveragePooling {
         let name = Module::<T>::describe(self);
         check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
         let (n, g) = self.geometry(&name, input.shape())?;
-        let gy = grad_output.as_standard_layout();
-        let gy = gy
-            .as_slice()
-            .ok_or_else(|| Error::state(&name, "gradOutput not contiguous"))?;
+        let gy = crate::tensor::flat(grad_output);
         let plane = g.in_h * g.in_w;
         let mut gx = vec![T::zero(); input.len()];
         for p in 0..n * g.channels {

@@ -186,10 +186,7 @@ impl<T: Element> Module<T> for SpatialConvolution {
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let name = Module::<T>::describe(self);
         let (n, g) = self.geometry(&name, input.shape())?;
-        let x = input.as_standard_layout();
-        let x = x
-            .as_slice()
-            .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
+        let x = crate::tensor::flat(input);
         let (og, l, rows) = (
             self.n_output_plane / self.n_group,
             g.out_len(),
@@ -261,14 +258,8 @@ impl<T: Element> Module<T> for SpatialConvolution {
         let name = Module::<T>::describe(self);
         check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
         let (n, g) = self.geometry(&name, input.shape())?;
-        let x = input.as_standard_layout();
-        let x = x
-            .as_slice()
-            .ok_or_else(|| Error::state(&name, "input not contiguous"))?;
-        let gy = grad_output.as_standard_layout();
-        let gy = gy
-            .as_slice()
-            .ok_or_else(|| Error::state(&name, "gradOutput not contiguous"))?;
+        let x = crate::tensor::flat(input);
+        let gy = crate::tensor::flat(grad_output);
         let (og, l, rows) = (
             self.n_output_plane / self.n_group,
             g.out_len(),
