@@ -166,6 +166,8 @@ impl<T: Element> Model<T> {
     ///
     /// Returns the *summed* loss and its normaliser; the gradients are those of the summed loss,
     /// so partial results from many partitions add up and are divided once by the total norm.
+    /// A criterion that is not size-averaged reports a normaliser of 1: partitions' sums are then
+    /// averaged across partitions, as BigDL averages its replicas' gradients.
     pub fn train_batch(
         &mut self,
         criterion: &dyn Criterion<T>,
@@ -189,6 +191,15 @@ impl<T: Element> Model<T> {
             }
             None => return Err(Error::state("train", "forward produced no output")),
         }
+        // Penalties scale with the normaliser, so that after the driver divides the summed
+        // gradients by the total normaliser each update carries exactly one penalty gradient.
+        let scale = if criterion.size_average() {
+            loss.norm
+        } else {
+            1.0
+        };
+        self.module
+            .add_regularization(&self.weights, &mut self.grads, scale);
         if let Some(index) = self.grads.iter().position(|g| !g.is_finite()) {
             return Err(Error::NonFinite {
                 op: "backward".into(),
@@ -196,6 +207,13 @@ impl<T: Element> Model<T> {
                 index,
             });
         }
-        Ok(loss)
+        Ok(if criterion.size_average() {
+            loss
+        } else {
+            LossSum {
+                sum: loss.sum,
+                norm: 1.0,
+            }
+        })
     }
 }

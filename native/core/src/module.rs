@@ -54,6 +54,10 @@ pub trait Module<T: Element>: Send {
     /// Switches between training (`true`) and evaluation mode.
     fn set_training(&mut self, _training: bool) {}
 
+    /// Adds the gradient of any regularisation penalty (wRegularizer, bRegularizer), times
+    /// `scale`, to `grad_params`. Training calls it once per batch, with the batch's normaliser.
+    fn add_regularization(&self, _params: &[T], _grad_params: &mut [T], _scale: f64) {}
+
     /// How many scalars of non-trainable state the module keeps (BatchNormalization's running
     /// statistics). Data-parallel training averages them across partitions.
     fn num_buffers(&self) -> usize {

@@ -200,3 +200,47 @@ fn initialisation_methods_replace_the_defaults() {
     assert!(build_module::<f64>(&linear("Orthogonal", &[], "Zeros")).is_err());
     assert!(build_module::<f64>(&Node::new("Tanh").string("weightInit", "Zeros")).is_err());
 }
+
+#[test]
+fn regularizers_add_their_gradient_once_per_normaliser() {
+    let plain = Node::new("Linear")
+        .ints("inputSize", &[3])
+        .ints("outputSize", &[2]);
+    let reg = plain
+        .clone()
+        .floats("wRegularizer", &[0.0, 0.1])
+        .floats("bRegularizer", &[0.2, 0.0]);
+    let x = from_vec(
+        "x",
+        &[4, 3],
+        (0..12).map(|i| (i as f64 * 0.7).cos()).collect(),
+    )
+    .expect("x");
+    let t = from_vec(
+        "t",
+        &[4, 2],
+        (0..8).map(|i| (i as f64 * 0.3).sin()).collect(),
+    )
+    .expect("t");
+    for average in [true, false] {
+        let crit = build_criterion::<f64>(
+            &Node::new("MSECriterion").ints("sizeAverage", &[average as i64]),
+        )
+        .expect("mse");
+        let mut a = Model::new(build_module::<f64>(&plain).expect("plain"), 9).expect("model");
+        let mut b = Model::new(build_module::<f64>(&reg).expect("reg"), 9).expect("model");
+        let la = a.train_batch(crit.as_ref(), x.clone(), &t).expect("train");
+        let lb = b.train_batch(crit.as_ref(), x.clone(), &t).expect("train");
+        assert_eq!(la, lb);
+        let scale = if average { 8.0 } else { 1.0 };
+        assert_eq!(la.norm, scale);
+        for (i, ((w, ga), gb)) in a.weights().iter().zip(a.grads()).zip(b.grads()).enumerate() {
+            let penalty = if i < 6 { 0.1 * w } else { 0.2 * w.signum() };
+            assert!((gb - ga - scale * penalty).abs() < 1e-12, "parameter {i}");
+        }
+    }
+    let bad = Node::new("Tanh").floats("wRegularizer", &[0.0, 0.1]);
+    assert!(build_module::<f64>(&bad).is_err());
+    let negative = plain.floats("wRegularizer", &[-1.0, 0.0]);
+    assert!(build_module::<f64>(&negative).is_err());
+}

@@ -137,6 +137,9 @@ impl<T: Element> Module<T> for Initialized<T> {
     ) -> Result<()> {
         self.inner.backward_params(p, gp, x, y, gy)
     }
+    fn add_regularization(&self, params: &[T], grads: &mut [T], scale: f64) {
+        self.inner.add_regularization(params, grads, scale)
+    }
     fn num_buffers(&self) -> usize {
         self.inner.num_buffers()
     }

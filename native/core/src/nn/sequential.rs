@@ -151,6 +151,12 @@ impl<T: Element> Module<T> for Sequential<T> {
         Ok(())
     }
 
+    fn add_regularization(&self, params: &[T], grad_params: &mut [T], scale: f64) {
+        for (child, (o, n)) in self.children.iter().zip(self.ranges()) {
+            child.add_regularization(&params[o..o + n], &mut grad_params[o..o + n], scale);
+        }
+    }
+
     fn num_buffers(&self) -> usize {
         self.children.iter().map(|c| c.num_buffers()).sum()
     }

@@ -1,6 +1,6 @@
 //! Builds modules and criterions from descriptions: the one registry of layer type names.
 
-use super::init_factory::{fans, init_method};
+use super::init_factory::{fans, init_method, regularizer};
 use super::node::Node;
 use crate::criterion::{
     ClassNLLCriterion, Criterion, CrossEntropyCriterion, ElementLoss, ElementwiseCriterion,
@@ -10,14 +10,28 @@ use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
     AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Initialized, Linear, LogSoftMax,
-    LookupTable, Pointwise, PointwiseFn, Reduce, ReduceKind, Reshape, ScaleShift, ScaleShiftKind,
-    Sequential, ShapeLayer, ShapeOp, SoftMax, SpatialAveragePooling, SpatialConvolution,
-    SpatialMaxPooling,
+    LookupTable, Pointwise, PointwiseFn, Reduce, ReduceKind, Regularized, Reshape, ScaleShift,
+    ScaleShiftKind, Sequential, ShapeLayer, ShapeOp, SoftMax, SpatialAveragePooling,
+    SpatialConvolution, SpatialMaxPooling,
 };
 
 /// Builds the module a description names, with its children and any `weightInit`/`biasInit`.
 pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
     let module = build_plain::<T>(node)?;
+    let (w_reg, b_reg) = (
+        regularizer(node, "wRegularizer")?,
+        regularizer(node, "bRegularizer")?,
+    );
+    let module: Box<dyn Module<T>> = if w_reg.is_none() && b_reg.is_none() {
+        module
+    } else {
+        Box::new(Regularized::new(
+            module,
+            fans(node)?.weight_len,
+            w_reg,
+            b_reg,
+        )?)
+    };
     let weight = init_method(node, "weightInit")?;
     let bias = init_method(node, "biasInit")?;
     if weight.is_none() && bias.is_none() {

@@ -1,8 +1,9 @@
-//! Initialisation methods from descriptions (`weightInit`, `biasInit` and their `...Args`).
+//! Initialisation methods (`weightInit`, `biasInit` and their `...Args`) and regularisers
+//! (`wRegularizer`, `bRegularizer`: `[l1, l2]`) from descriptions.
 
 use super::node::{Attr, Node};
 use crate::error::{Error, Result};
-use crate::nn::{Fans, InitMethod};
+use crate::nn::{Fans, InitMethod, Regularizer};
 
 /// The fans of the layers that take an initialisation method.
 pub(super) fn fans(node: &Node) -> Result<Fans> {
@@ -80,4 +81,16 @@ pub(super) fn init_method(node: &Node, key: &str) -> Result<Option<InitMethod>> 
             })
         }
     }))
+}
+
+/// A regulariser: attribute `key` holds `[l1, l2]`.
+pub(super) fn regularizer(node: &Node, key: &str) -> Result<Option<Regularizer>> {
+    match node.float_list(key)? {
+        None => Ok(None),
+        Some(v) if v.len() == 2 => Ok(Some(Regularizer::new(v[0], v[1])?)),
+        Some(v) => Err(Error::invalid(
+            &node.kind,
+            format!("'{key}' must be [l1, l2], got {v:?}"),
+        )),
+    }
 }

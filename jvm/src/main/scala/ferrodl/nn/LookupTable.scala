@@ -14,7 +14,8 @@ class LookupTable(
     val paddingValue: Double = 0,
     val maxNorm: Double = Double.MaxValue,
     val normType: Double = 2.0,
-    val shouldScaleGradByFreq: Boolean = false
+    val shouldScaleGradByFreq: Boolean = false,
+    val wRegularizer: ferrodl.optim.Regularizer = null
 ) extends AbstractModule {
   require(nIndex > 0 && nOutput > 0, s"LookupTable: nIndex and nOutput must be positive")
   require(maxNorm == Double.MaxValue, "LookupTable: maxNorm is not supported yet")
@@ -24,7 +25,7 @@ class LookupTable(
     "nOutput" -> SpecAttr.int(nOutput),
     "paddingValue" -> SpecAttr.floats(Seq(paddingValue)),
     "shouldScaleGradByFreq" -> SpecAttr.bool(shouldScaleGradByFreq)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, null)
 }
 
 object LookupTable {
@@ -34,6 +35,8 @@ object LookupTable {
       paddingValue: Double = 0,
       maxNorm: Double = Double.MaxValue,
       normType: Double = 2.0,
-      shouldScaleGradByFreq: Boolean = false
-  ): LookupTable = new LookupTable(nIndex, nOutput, paddingValue, maxNorm, normType, shouldScaleGradByFreq)
+      shouldScaleGradByFreq: Boolean = false,
+      wRegularizer: ferrodl.optim.Regularizer = null
+  ): LookupTable =
+    new LookupTable(nIndex, nOutput, paddingValue, maxNorm, normType, shouldScaleGradByFreq, wRegularizer)
 }

@@ -19,6 +19,8 @@ class SpatialConvolution(
     val padH: Int = 0,
     val nGroup: Int = 1,
     val propagateBack: Boolean = true,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null,
     val withBias: Boolean = true
 ) extends AbstractModule {
   require(
@@ -40,7 +42,7 @@ class SpatialConvolution(
     "nGroup" -> SpecAttr.int(nGroup),
     "propagateBack" -> SpecAttr.bool(propagateBack),
     "withBias" -> SpecAttr.bool(withBias)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
 
   override def describe(): String =
     s"SpatialConvolution($nInputPlane -> $nOutputPlane, $kernelW x $kernelH, $strideW, $strideH, $padW, $padH)"
@@ -58,6 +60,8 @@ object SpatialConvolution {
       padH: Int = 0,
       nGroup: Int = 1,
       propagateBack: Boolean = true,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null,
       withBias: Boolean = true
   ): SpatialConvolution =
     new SpatialConvolution(
@@ -71,6 +75,8 @@ object SpatialConvolution {
       padH,
       nGroup,
       propagateBack,
+      wRegularizer,
+      bRegularizer,
       withBias
     )
 }

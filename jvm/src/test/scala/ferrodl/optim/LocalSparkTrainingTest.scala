@@ -127,6 +127,21 @@ class LocalSparkTrainingTest {
     assertTrue(s"accuracy in evaluation mode $acc", acc > 0.95)
   }
 
+  @Test def anL2RegularizerShrinksTheWeights(): Unit = {
+    val data = sc.parallelize(blobs(300, 12), 2)
+    def norm(reg: Regularizer): Double = {
+      val model = Sequential().add(Linear(4, 3, wRegularizer = reg)).add(LogSoftMax())
+      model.setWeightsArray(Array.fill(15)(0.1f))
+      Optimizer(model = model, sampleRDD = data, criterion = ClassNLLCriterion(), batchSize = 30)
+        .setOptimMethod(new SGD(learningRate = 0.2))
+        .setEndWhen(Trigger.maxEpoch(5))
+        .optimize()
+      math.sqrt(model.getWeightsArray().take(12).map(w => w.toDouble * w).sum)
+    }
+    val (free, l2) = (norm(null), norm(new L2Regularizer(0.5)))
+    assertTrue(s"weight norm with L2 $l2 should be well below $free", l2 < 0.7 * free)
+  }
+
   @Test def maxIterationStopsAndBadLabelsFailTheJobWithAClearMessage(): Unit = {
     val bad = sc.parallelize(blobs(30, 3).map(s => Sample(s.feature, 7f)), 2)
     val model = Sequential().add(Linear(4, 3)).add(LogSoftMax())
