@@ -107,6 +107,15 @@ fn class_nll() {
         let err = check_criterion(&c, &x, &t).expect("check");
         assert!(err < TOL, "{err}");
     }
+    let probs = x.mapv(|v| 0.05 + (v + 2.0) / 4.5);
+    let padded = from_vec("t", &[5], vec![1.0, -1.0, 2.0, 2.0, -1.0]).expect("t");
+    let c = ClassNLLCriterion::new(None, true)
+        .expect("c")
+        .log_prob_input(false);
+    assert!(check_criterion(&c, &probs, &padded).expect("check") < TOL);
+    let c = ClassNLLCriterion::new(None, true).expect("c");
+    let loss = Criterion::<f64>::forward(&c, &x, &padded).expect("padding skipped");
+    assert!((loss + (x[[0, 0]] + x[[2, 1]] + x[[3, 1]]) / 3.0).abs() < 1e-12);
     let single = random(&[4], 13);
     let t1 = from_vec("t", &[1], vec![3.0]).expect("t");
     let c = ClassNLLCriterion::new(None, true).expect("c");

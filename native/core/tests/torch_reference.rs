@@ -408,8 +408,8 @@ fn pointwise_layers_match_pytorch() {
 #[test]
 fn criterions_match_pytorch() {
     let f = fixtures();
-    let cases = annotated("# criterion ", &["sizeAverage"]);
-    assert!(cases.len() >= 14, "{} criterion cases", cases.len());
+    let cases = annotated("# criterion ", &["sizeAverage", "logProbAsInput"]);
+    assert!(cases.len() >= 16, "{} criterion cases", cases.len());
     for (case, node) in cases {
         let c = ferrodl_core::spec::build_criterion::<f64>(&node).expect("criterion");
         let x = get(&f, &format!("{case}/input"));

@@ -6,10 +6,13 @@ use crate::error::{Error, Result};
 use crate::tensor::{as_batch, Tensor};
 use ndarray::ArrayView2;
 
-/// BigDL's `ClassNLLCriterion(weights = null, sizeAverage = true)`, on log-probabilities.
+/// BigDL's `ClassNLLCriterion(weights = null, sizeAverage = true, logProbAsInput = true,
+/// paddingValue = -1)`.
 ///
-/// `loss = -Σ_i w[t_i] · x[i, t_i]`, divided by `Σ_i w[t_i]` when size-averaged. Targets are
-/// 1-based class indices, as in BigDL; every target must be an integer in `[1, n_classes]`.
+/// `loss = -Σ_i w[t_i] · x[i, t_i]` (or `log x[i, t_i]` when the input holds probabilities),
+/// divided by `Σ_i w[t_i]` when size-averaged. Targets are 1-based class indices, as in BigDL;
+/// every target must be an integer in `[1, n_classes]`, except that targets equal to the padding
+/// value are skipped (no loss, no gradient, not counted).
 ///
 /// # Shapes
 /// - input: `[batch, n_classes]` or `[n_classes]` (log-probabilities, e.g. from LogSoftMax)
@@ -18,6 +21,8 @@ use ndarray::ArrayView2;
 pub struct ClassNLLCriterion {
     weights: Option<Vec<f64>>,
     size_average: bool,
+    log_prob_input: bool,
+    padding_value: Option<f64>,
 }
 
 impl ClassNLLCriterion {
@@ -34,7 +39,21 @@ impl ClassNLLCriterion {
         Ok(ClassNLLCriterion {
             weights,
             size_average,
+            log_prob_input: true,
+            padding_value: Some(-1.0),
         })
+    }
+
+    /// Whether the input holds log-probabilities (BigDL's default) or probabilities.
+    pub fn log_prob_input(mut self, yes: bool) -> Self {
+        self.log_prob_input = yes;
+        self
+    }
+
+    /// Targets equal to `value` are skipped (BigDL's `paddingValue`, -1 by default).
+    pub fn padding_value(mut self, value: Option<f64>) -> Self {
+        self.padding_value = value;
+        self
     }
 
     /// The input as `[batch, n_classes]` and the zero-based class of each row.
@@ -42,7 +61,7 @@ impl ClassNLLCriterion {
         &self,
         input: &'a Tensor<T>,
         target: &Tensor<T>,
-    ) -> Result<(ArrayView2<'a, T>, Vec<usize>)> {
+    ) -> Result<(ArrayView2<'a, T>, Vec<Option<usize>>)> {
         let n_classes = *input.shape().last().unwrap_or(&0);
         if input.ndim() == 0 || input.ndim() > 2 || n_classes == 0 {
             return Err(Error::shape(
@@ -75,8 +94,10 @@ impl ClassNLLCriterion {
             .enumerate()
             .map(|(index, &t)| {
                 let label = t.as_f64();
-                if label.fract() == 0.0 && label >= 1.0 && label <= n_classes as f64 {
-                    Ok(label as usize - 1)
+                if Some(label) == self.padding_value {
+                    Ok(None)
+                } else if label.fract() == 0.0 && label >= 1.0 && label <= n_classes as f64 {
+                    Ok(Some(label as usize - 1))
                 } else {
                     Err(Error::LabelOutOfRange {
                         layer: "ClassNLLCriterion".into(),
@@ -86,7 +107,7 @@ impl ClassNLLCriterion {
                     })
                 }
             })
-            .collect::<Result<Vec<usize>>>()?;
+            .collect::<Result<Vec<Option<usize>>>>()?;
         Ok((x, classes))
     }
 
@@ -108,9 +129,11 @@ impl<T: Element> Criterion<T> for ClassNLLCriterion {
         let (x, classes) = self.classes(input, target)?;
         let mut sum = 0.0;
         let mut norm = 0.0;
-        for (i, &c) in classes.iter().enumerate() {
+        for (i, c) in classes.iter().enumerate() {
+            let Some(c) = *c else { continue };
             let w = self.weight(c);
-            sum -= w * x[[i, c]].as_f64();
+            let v = x[[i, c]].as_f64();
+            sum -= w * if self.log_prob_input { v } else { v.ln() };
             norm += w;
         }
         if !sum.is_finite() {
@@ -126,8 +149,14 @@ impl<T: Element> Criterion<T> for ClassNLLCriterion {
     fn grad_sum(&self, input: &Tensor<T>, target: &Tensor<T>) -> Result<Tensor<T>> {
         let (x, classes) = self.classes(input, target)?;
         let mut g = ndarray::Array2::<T>::zeros(x.dim());
-        for (i, &c) in classes.iter().enumerate() {
-            g[[i, c]] = T::lit(-self.weight(c));
+        for (i, c) in classes.iter().enumerate() {
+            let Some(c) = *c else { continue };
+            let w = -self.weight(c);
+            g[[i, c]] = T::lit(if self.log_prob_input {
+                w
+            } else {
+                w / x[[i, c]].as_f64()
+            });
         }
         g.into_shape_with_order(input.shape())
             .map_err(|e| Error::invalid("ClassNLLCriterion", e.to_string()))

@@ -319,10 +319,11 @@ pub fn build_criterion<T: Element>(node: &Node) -> Result<Box<dyn Criterion<T>>>
         Ok(Box::new(ElementwiseCriterion::new(loss, average)?))
     };
     match node.kind.as_str() {
-        "ClassNLLCriterion" => Ok(Box::new(ClassNLLCriterion::new(
-            node.float_list("weights")?,
-            average,
-        )?)),
+        "ClassNLLCriterion" => Ok(Box::new(
+            ClassNLLCriterion::new(node.float_list("weights")?, average)?
+                .log_prob_input(node.flag("logProbAsInput", true)?)
+                .padding_value(Some(node.float_or("paddingValue", -1.0)?)),
+        )),
         "CrossEntropyCriterion" => Ok(Box::new(CrossEntropyCriterion::new(
             node.float_list("weights")?,
             average,

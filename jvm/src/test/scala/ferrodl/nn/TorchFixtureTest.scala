@@ -156,7 +156,9 @@ class TorchFixtureTest {
       "crit_DistKLDivCriterion_mean" -> DistKLDivCriterion(),
       "crit_MarginCriterion_mean" -> MarginCriterion(0.7),
       "crit_PoissonCriterion_mean" -> PoissonCriterion(),
-      "crit_CrossEntropyCriterion_mean" -> CrossEntropyCriterion()
+      "crit_CrossEntropyCriterion_mean" -> CrossEntropyCriterion(),
+      "crit_ClassNLLCriterion_mean_padding" -> ClassNLLCriterion(paddingValue = 3),
+      "crit_ClassNLLCriterion_mean_probabilities" -> ClassNLLCriterion(logProbAsInput = false)
     )
     cases.foreach { case (name, c) =>
       val (x, t) = (fixtures(s"$name/input"), fixtures(s"$name/target"))
