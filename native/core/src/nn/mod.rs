@@ -1,6 +1,7 @@
 //! Layers and containers.
 
 mod batch_normalization;
+mod decorated;
 mod dropout;
 mod im2col;
 mod init_method;
@@ -9,7 +10,7 @@ mod log_softmax;
 mod lookup_table;
 mod pointwise;
 mod reduce;
-mod regularized;
+mod regularizer;
 mod reshape;
 mod scale_shift;
 mod sequential;
@@ -20,15 +21,16 @@ mod spatial_convolution;
 mod spatial_max_pooling;
 
 pub use batch_normalization::BatchNormalization;
+pub use decorated::{Decorated, ParamOptions};
 pub use dropout::Dropout;
 pub use im2col::{Geometry, Pad2d};
-pub use init_method::{Fans, InitMethod, Initialized};
+pub use init_method::{Fans, InitMethod};
 pub use linear::Linear;
 pub use log_softmax::LogSoftMax;
 pub use lookup_table::LookupTable;
 pub use pointwise::{Pointwise, PointwiseFn};
 pub use reduce::{Reduce, ReduceKind};
-pub use regularized::{Regularized, Regularizer};
+pub use regularizer::Regularizer;
 pub use reshape::Reshape;
 pub use scale_shift::{ScaleShift, ScaleShiftKind};
 pub use sequential::Sequential;

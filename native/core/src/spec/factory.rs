@@ -9,8 +9,8 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::{
-    AvgPoolConfig, BatchNormalization, ConvConfig, Dropout, Initialized, Linear, LogSoftMax,
-    LookupTable, Pointwise, PointwiseFn, Reduce, ReduceKind, Regularized, Reshape, ScaleShift,
+    AvgPoolConfig, BatchNormalization, ConvConfig, Decorated, Dropout, Linear, LogSoftMax,
+    LookupTable, ParamOptions, Pointwise, PointwiseFn, Reduce, ReduceKind, Reshape, ScaleShift,
     ScaleShiftKind, Sequential, ShapeLayer, ShapeOp, SoftMax, SpatialAveragePooling,
     SpatialConvolution, SpatialMaxPooling,
 };
@@ -18,31 +18,18 @@ use crate::nn::{
 /// Builds the module a description names, with its children and any `weightInit`/`biasInit`.
 pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
     let module = build_plain::<T>(node)?;
-    let (w_reg, b_reg) = (
-        regularizer(node, "wRegularizer")?,
-        regularizer(node, "bRegularizer")?,
-    );
-    let module: Box<dyn Module<T>> = if w_reg.is_none() && b_reg.is_none() {
-        module
-    } else {
-        Box::new(Regularized::new(
-            module,
-            fans(node)?.weight_len,
-            w_reg,
-            b_reg,
-        )?)
+    let weight = ParamOptions {
+        init: init_method(node, "weightInit")?,
+        regularizer: regularizer(node, "wRegularizer")?,
     };
-    let weight = init_method(node, "weightInit")?;
-    let bias = init_method(node, "biasInit")?;
-    if weight.is_none() && bias.is_none() {
+    let bias = ParamOptions {
+        init: init_method(node, "biasInit")?,
+        regularizer: regularizer(node, "bRegularizer")?,
+    };
+    if weight == ParamOptions::default() && bias == ParamOptions::default() {
         return Ok(module);
     }
-    Ok(Box::new(Initialized::new(
-        module,
-        fans(node)?,
-        weight,
-        bias,
-    )?))
+    Ok(Box::new(Decorated::new(module, fans(node)?, weight, bias)?))
 }
 
 fn build_plain<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
