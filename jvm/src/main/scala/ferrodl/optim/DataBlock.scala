@@ -18,6 +18,19 @@ final class DataBlock(
   private val fLen = featureShape.product
   private val lLen = labelShape.product
 
+  /** The permutation of the last (seed, pass) asked for: it changes once per pass, not per batch. */
+  @transient @volatile private var lastPerm: (Long, Array[Int]) = _
+
+  private def permutationFor(key: Long): Array[Int] = {
+    val cached = lastPerm
+    if (cached != null && cached._1 == key) cached._2
+    else {
+      val p = DataBlock.permutation(count, key)
+      lastPerm = (key, p)
+      p
+    }
+  }
+
   /**
    * The batch at `iteration` for a partition that takes `batch` records per iteration. Records
    * are visited in a fresh permutation on every pass over the block (seeded, reproducible).
@@ -31,7 +44,7 @@ final class DataBlock(
     while (i < batch) {
       val k = iteration * batch + i
       val pass = k / count
-      if (pass != permPass) { perm = DataBlock.permutation(count, seed * 1000003L + pass); permPass = pass }
+      if (pass != permPass) { perm = permutationFor(seed * 1000003L + pass); permPass = pass }
       val r = perm((k % count).toInt)
       System.arraycopy(features, r * fLen, x, i * fLen, fLen)
       System.arraycopy(labels, r * lLen, y, i * lLen, lLen)
