@@ -16,7 +16,10 @@ import org.apache.spark.{SparkConf, SparkContext}
  *   --class ferrodl.examples.MnistMlp ferrodl-examples_2.12-0.1.0.jar --model mlp --epochs 2
  * }}}
  * Options: --data DIR, --model logreg|mlp, --epochs N, --batch-size N, --lr X, --lr-decay X,
- * --expect-top1 X (exit 1 when the test accuracy is below X).
+ * --expect-top1 X (exit 1 when the test accuracy is below X), --seed N, and the walkthrough's:
+ * --checkpoint DIR (every epoch), --resume (from DIR's latest checkpoint), --summary LOGDIR
+ * (TensorBoard), --plot FILE.png, --dump-loss FILE, --save-weights FILE, --local (train in
+ * this JVM with LocalOptimizer instead of on Spark).
  */
 object MnistMlp {
 
@@ -28,7 +31,15 @@ object MnistMlp {
       lr: Option[Double] = None,
       lrDecay: Double = 0.0,
       expectTop1: Option[Double] = None,
-      optim: String = "sgd"
+      optim: String = "sgd",
+      checkpoint: Option[String] = None,
+      resume: Boolean = false,
+      summary: Option[String] = None,
+      plot: Option[String] = None,
+      dumpLoss: Option[String] = None,
+      saveWeights: Option[String] = None,
+      local: Boolean = false,
+      seed: Long = 1L
   )
 
   def parse(args: List[String], a: Args = Args()): Args = args match {
@@ -41,6 +52,14 @@ object MnistMlp {
     case "--lr-decay" :: v :: rest => parse(rest, a.copy(lrDecay = v.toDouble))
     case "--expect-top1" :: v :: rest => parse(rest, a.copy(expectTop1 = Some(v.toDouble)))
     case "--optim" :: v :: rest => parse(rest, a.copy(optim = v))
+    case "--checkpoint" :: v :: rest => parse(rest, a.copy(checkpoint = Some(v)))
+    case "--resume" :: rest => parse(rest, a.copy(resume = true))
+    case "--summary" :: v :: rest => parse(rest, a.copy(summary = Some(v)))
+    case "--plot" :: v :: rest => parse(rest, a.copy(plot = Some(v)))
+    case "--dump-loss" :: v :: rest => parse(rest, a.copy(dumpLoss = Some(v)))
+    case "--save-weights" :: v :: rest => parse(rest, a.copy(saveWeights = Some(v)))
+    case "--local" :: rest => parse(rest, a.copy(local = true))
+    case "--seed" :: v :: rest => parse(rest, a.copy(seed = v.toLong))
     case other :: _ => throw new IllegalArgumentException(s"unknown option $other")
   }
 
@@ -59,8 +78,8 @@ object MnistMlp {
   }
 
   /** Prints where the iterations' time went (skipping the first few, which warm up). */
-  def report(optimizer: Optimizer): Unit = optimizer match {
-    case d: DistriOptimizer if d.timings.nonEmpty =>
+  def report(d: Optimizer): Unit =
+    if (d.timings.nonEmpty) {
       val t = d.timings.drop(math.min(5, d.timings.length - 1))
       def mean(f: IterationTiming => Double) = t.map(f).sum / t.length
       println(
@@ -68,8 +87,7 @@ object MnistMlp {
           f"${mean(_.totalMs)}%.1f ms (broadcast ${mean(_.broadcastMs)}%.1f, compute ${mean(_.computeMs)}%.1f, " +
           f"aggregate ${mean(_.aggregateMs)}%.1f)"
       )
-    case _ =>
-  }
+    }
 
   /** Prints the results; exits with status 1 when Top1 is below `expect`. */
   def check(result: Array[(ValidationResult, ValidationMethod)], expect: Option[Double]): Unit = {
@@ -83,29 +101,67 @@ object MnistMlp {
     }
   }
 
-  def main(argv: Array[String]): Unit = {
-    val args = parse(argv.toList)
+  /** The samples of a split, in memory (for --local). */
+  def samples(dir: java.io.File, split: String): Array[Sample] = {
+    val s = Mnist.read(dir, split)
+    s.images.zip(s.labels).map { case (img, label) => Mnist.toSample(img, label, s.rows, s.cols) }
+  }
+
+  /**
+   * Trains `model` on MNIST as `args` say, on Spark or (--local) in this JVM, validating every
+   * epoch; `method` sets the optimisation method. Checks the final test Top1.
+   */
+  def train(args: Args, model: Sequential, appName: String)(method: Optimizer => Unit): Unit = {
     LoggerFilter.redirectSparkInfoLogs()
     val dir = Mnist.locate(args.data)
-    val sc = new SparkContext(new SparkConf().setAppName(s"ferrodl MNIST ${args.model}"))
+    RandomGenerator.setSeed(42)
+    val sc = if (args.local) None else Some(new SparkContext(new SparkConf().setAppName(appName)))
     try {
-      RandomGenerator.setSeed(42)
-      val train = load(sc, dir, "train")
-      val test = load(sc, dir, "t10k").cache()
-      val model = build(args.model)
-      println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
-      val optimizer =
-        Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
-          .setOptimMethod(
-            new SGD(
-              learningRate = args.lr.getOrElse(if (args.model == "mlp") 0.2 else 0.1),
-              learningRateDecay = args.lrDecay
-            )
+      val where = sc.map(s => s"master ${s.master}").getOrElse("local mode (no Spark)")
+      println(s"ferrodl: ${ferrodl.engine.Native.version()}, $where, data $dir\n$model")
+      val methods: Array[ValidationMethod] = Array(new Top1Accuracy(), new Top5Accuracy(), new Loss())
+      val (optimizer, evaluate) = sc match {
+        case Some(sc) =>
+          val test = load(sc, dir, "t10k").cache()
+          val o = Optimizer(
+            model = model,
+            sampleRDD = load(sc, dir, "train"),
+            criterion = ClassNLLCriterion(),
+            batchSize = args.batchSize
           )
-          .setEndWhen(Trigger.maxEpoch(args.epochs))
-      val trained = optimizer.optimize()
+          (o.setValidation(Trigger.everyEpoch, test, methods, 1000), () => model.evaluate(test, methods, Some(1000)))
+        case None =>
+          val test = samples(dir, "t10k")
+          val o = Optimizer(
+            model = model,
+            samples = samples(dir, "train"),
+            criterion = ClassNLLCriterion(),
+            batchSize = args.batchSize
+          )
+          (
+            o.setLocalValidation(Trigger.everyEpoch, test, methods, 1000),
+            () => Evaluator.evaluateLocal(model, test, methods, 1000)
+          )
+      }
+      optimizer.setEndWhen(Trigger.maxEpoch(args.epochs)).setSeed(args.seed)
+      method(optimizer)
+      val summaries = Walkthrough.configure(optimizer, args, appName.replaceAll("[^A-Za-z0-9_-]", "_"))
+      optimizer.optimize()
       report(optimizer)
-      check(trained.evaluate(test, Array(new Top1Accuracy()), Some(1000)), args.expectTop1)
-    } finally sc.stop()
+      args.saveWeights.foreach(p => Walkthrough.saveWeights(model.getWeightsArray(), p))
+      summaries.foreach { case (t, v) =>
+        args.plot.foreach { p => Walkthrough.plot(t, v, p); println(s"ferrodl: plot of loss and Top1 in $p") }
+        args.dumpLoss.foreach(Walkthrough.dumpScalars(t, "Loss", _))
+      }
+      check(evaluate(), args.expectTop1)
+    } finally sc.foreach(_.stop())
+  }
+
+  def main(argv: Array[String]): Unit = {
+    val args = parse(argv.toList)
+    train(args, build(args.model), s"ferrodl MNIST ${args.model}") { optimizer =>
+      val lr = args.lr.getOrElse(if (args.model == "mlp") 0.2 else 0.1)
+      optimizer.setOptimMethod(new SGD(learningRate = lr, learningRateDecay = args.lrDecay))
+    }
   }
 }

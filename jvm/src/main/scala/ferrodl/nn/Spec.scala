@@ -3,6 +3,8 @@ package ferrodl.nn
 import java.io.{ByteArrayOutputStream, DataOutputStream}
 import java.nio.charset.StandardCharsets
 
+import ferrodl.utils.ByteReader
+
 /** An attribute of a model description. */
 sealed trait SpecAttr
 
@@ -54,6 +56,37 @@ final case class SpecNode(kind: String, name: String, attrs: Seq[(String, SpecAt
 object SpecNode {
   val Magic: Array[Byte] = "FDLS".getBytes(StandardCharsets.US_ASCII)
   val Version: Int = 1
+
+  private val MaxDepth = 256
+
+  /** Decodes what `encode` wrote, checking every length; corrupt input gives a clear exception. */
+  def decode(bytes: Array[Byte], what: String = "model description"): SpecNode = {
+    val in = new ByteReader(bytes, what)
+    in.magic(Magic)
+    val v = in.u16("version")
+    if (v != Version) in.fail(s"version $v, this ferrodl reads version $Version")
+    val node = read(in, 0)
+    in.end()
+    node
+  }
+
+  private def read(in: ByteReader, depth: Int): SpecNode = {
+    if (depth > MaxDepth) in.fail("module tree nested too deeply")
+    val kind = in.str("layer type")
+    val name = in.str("layer name")
+    val attrs = Seq.fill(in.u16("attribute count")) {
+      val key = in.str("attribute name")
+      val attr: SpecAttr = in.u8("attribute tag") match {
+        case 'i' => SpecAttr.Ints(in.longs(key, in.count(key, 8)).toSeq)
+        case 'f' => SpecAttr.Floats(in.doubles(key, in.count(key, 8)).toSeq)
+        case 's' => SpecAttr.Str(in.str(key))
+        case t => in.fail(s"attribute $key of $kind has unknown tag $t")
+      }
+      key -> attr
+    }
+    val children = Seq.fill(in.u16("child count"))(read(in, depth + 1))
+    SpecNode(kind, name, attrs, children)
+  }
 
   private def writeStr(out: DataOutputStream, s: String): Unit = {
     val b = s.getBytes(StandardCharsets.UTF_8)

@@ -31,6 +31,19 @@ final class DataBlock(
     }
   }
 
+  /** A block of the records at `rows`, in that order. */
+  def select(rows: Array[Int]): DataBlock = {
+    val x = new Array[Float](rows.length * fLen)
+    val y = new Array[Float](rows.length * lLen)
+    var i = 0
+    while (i < rows.length) {
+      System.arraycopy(features, rows(i) * fLen, x, i * fLen, fLen)
+      System.arraycopy(labels, rows(i) * lLen, y, i * lLen, lLen)
+      i += 1
+    }
+    new DataBlock(x, y, rows.length, featureShape, labelShape)
+  }
+
   /**
    * The batch at `iteration` for a partition that takes `batch` records per iteration. Records
    * are visited in a fresh permutation on every pass over the block (seeded, reproducible).

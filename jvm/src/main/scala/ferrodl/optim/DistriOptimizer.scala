@@ -2,173 +2,122 @@ package ferrodl.optim
 
 import ferrodl.feature.Sample
 import ferrodl.nn.abstractnn.{AbstractCriterion, AbstractModule}
+import ferrodl.utils.FileIO
+import org.apache.spark.{SparkException, TaskContext}
 import org.apache.spark.rdd.RDD
 import org.apache.spark.storage.StorageLevel
-import org.slf4j.LoggerFactory
-
-/** What one partition sends back for one iteration; partial results add up in `treeReduce`. */
-final class GradPart(
-    val grads: Array[Float],
-    val buffers: Array[Float],
-    var parts: Int,
-    var lossSum: Double,
-    var norm: Double,
-    var count: Long,
-    var fetchNanos: Long,
-    var computeNanos: Long
-) extends Serializable {
-
-  def merge(o: GradPart): GradPart = {
-    var i = 0
-    while (i < grads.length) { grads(i) += o.grads(i); i += 1 }
-    i = 0
-    while (i < buffers.length) { buffers(i) += o.buffers(i); i += 1 }
-    parts += o.parts
-    lossSum += o.lossSum
-    norm += o.norm
-    count += o.count
-    fetchNanos = math.max(fetchNanos, o.fetchNanos)
-    computeNanos = math.max(computeNanos, o.computeNanos)
-    this
-  }
-}
-
-/** Where one iteration's time went, in milliseconds. */
-final case class IterationTiming(broadcastMs: Double, computeMs: Double, aggregateMs: Double, totalMs: Double)
 
 /**
  * Synchronous data-parallel SGD on Spark. Per iteration: the driver broadcasts the flat weights,
  * every partition runs forward and backward natively on its share of the global batch, the
- * gradient sums come back by `treeReduce`, and the driver applies the optimisation method.
+ * gradient sums come back by `treeReduce`, and the driver applies the optimisation method
+ * ([[TrainingLoop]]). A failed job is retried from the latest checkpoint.
+ *
+ * For tests, `spark.ferrodl.test.failIteration=N` (Spark configuration or driver system property) makes the tasks of iteration N throw on their
+ * first `spark.ferrodl.test.failAttempts` attempts (all attempts by default), once per run.
  */
 class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: AbstractCriterion, batchSize: Int)
     extends Optimizer(model, criterion, batchSize) {
 
-  private val log = LoggerFactory.getLogger(classOf[DistriOptimizer])
+  private val sc = dataset.sparkContext
+  private var partitions = 0
+  private var data: RDD[DataBlock] = _
+  private var modelSpec: Array[Byte] = _
+  private var critSpec: Array[Byte] = _
+  private var key: String = _
+  private var failureInjected = false
 
-  /** Timings of every iteration of the last `optimize()`. */
-  @volatile var timings: Vector[IterationTiming] = Vector.empty
+  /** A system property of the driver, else the Spark configuration. */
+  override private[optim] def conf(key: String): Option[String] = sys.props.get(key).orElse(sc.getConf.getOption(key))
 
-  override def optimize(): AbstractModule = {
-    val sc = dataset.sparkContext
-    val partitions = math.max(1, sc.defaultParallelism)
-    val modelSpec = model.toSpec.encode()
-    val critSpec = criterion.toSpec.encode()
-    val key = Batching.key(modelSpec, critSpec)
-    val shuffleSeed = seed
+  override private[optim] def prepare(): Long = {
+    FileIO.useSparkContext(sc)
+    partitions = math.max(1, sc.defaultParallelism)
+    modelSpec = model.toSpec.encode()
+    critSpec = criterion.toSpec.encode()
+    key = Batching.key(modelSpec, critSpec)
+    failureInjected = false
     // Always shuffle once: besides balancing, it cuts the lineage, so iteration tasks never carry
     // the source partitions (a parallelized collection would ship its data with every task).
-    val data = dataset
+    data = dataset
       .repartition(partitions)
       .mapPartitions(it => Iterator.single(DataBlock.pack(it)))
       .setName("ferrodl training data")
     data.persist(StorageLevel.MEMORY_AND_DISK)
-    val optim = optimMethod.createNative(clipping)
+    sc.setJobDescription("ferrodl: caching training data")
+    data.map(_.count.toLong).sum().toLong
+  }
+
+  override private[optim] def describeData: String = s"in $partitions partitions"
+
+  override private[optim] def computeGradients(
+      state: ModelState,
+      iteration: Long,
+      seed: Long,
+      label: String
+  ): GradPart = {
+    val t0 = System.nanoTime()
+    val bc = sc.broadcast(state)
+    val broadcastNanos = System.nanoTime() - t0
+    val (global, parts, spec, crit, k) = (batchSize, partitions, modelSpec, critSpec, key)
+    val failAttempts = injectedFailure(iteration)
+    sc.setJobDescription(s"ferrodl: $label")
     try {
-      sc.setJobDescription("ferrodl: caching training data")
-      val numSamples = data.map(_.count.toLong).sum().toLong
-      require(numSamples > 0, "the training RDD is empty")
-      val start0 = model.getState()
-      val weights = start0.weights
-      var buffers = start0.buffers
-      log.info(
-        s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records in $partitions partitions, " +
-          s"batch $batchSize, ${optimMethod.describe()}, until $endWhen" +
-          (if (clipping.isEmpty) "" else s", clipping ${clipping.map(a => s"${a._1}=${a._2}").mkString(", ")}")
-      )
-      var epoch = 1
-      var iteration = 1
-      var recordsThisEpoch = 0L
-      var state = TrainingState(epoch, iteration, Double.NaN, epochFinished = false)
-      val start = System.nanoTime()
-      var epochStart = start
-      timings = Vector.empty
-      while (!endWhen(state)) {
-        val t0 = System.nanoTime()
-        val bc = sc.broadcast(ModelState(weights, buffers))
-        val t1 = System.nanoTime()
-        val it0 = (iteration - 1).toLong
-        val global = batchSize
-        sc.setJobDescription(s"ferrodl: epoch $epoch iteration $iteration")
-        val part = data
-          .mapPartitionsWithIndex { (pid, blocks) =>
-            val block = blocks.next()
-            val b = math.min(Executors.perPartition(global, partitions, pid), Int.MaxValue)
-            if (b == 0 || block.count == 0) Iterator.empty
-            else {
-              val f0 = System.nanoTime()
-              val state = bc.value
-              val f1 = System.nanoTime()
-              val (x, y) = block.batchAt(it0, b, shuffleSeed * 7919L + pid)
-              val grads = new Array[Float](state.weights.length)
-              var newBuffers: Array[Float] = Array.emptyFloatArray
-              val (loss, norm) = Executors.withWorker(key, modelSpec, Some(critSpec)) { worker =>
-                worker.model.setState(state)
-                val r =
-                  worker.model.trainBatch(worker.criterion.get, x, y, grads, (shuffleSeed * 31 + it0) * 8191 + pid)
-                newBuffers = worker.model.getBuffers()
-                r
-              }
-              Iterator.single(new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
+      val part = data
+        .mapPartitionsWithIndex { (pid, blocks) =>
+          val block = blocks.next()
+          val b = Executors.perPartition(global, parts, pid)
+          if (TaskContext.get().attemptNumber() < failAttempts) {
+            throw new RuntimeException(s"ferrodl test hook: injected failure of partition $pid in $label")
+          }
+          if (b == 0 || block.count == 0) Iterator.empty
+          else {
+            val f0 = System.nanoTime()
+            val st = bc.value
+            val f1 = System.nanoTime()
+            val (x, y) = block.batchAt(iteration, b, seed * 7919L + pid)
+            val grads = new Array[Float](st.weights.length)
+            var newBuffers: Array[Float] = Array.emptyFloatArray
+            val (loss, norm) = Executors.withWorker(k, spec, Some(crit)) { worker =>
+              worker.model.setState(st)
+              val r = worker.model.trainBatch(worker.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
+              newBuffers = worker.model.getBuffers()
+              r
             }
-          }
-          .treeReduce((a, b) => a.merge(b))
-        val t2 = System.nanoTime()
-        bc.destroy()
-        if (part.norm > 0) {
-          val scale = (1.0 / part.norm).toFloat
-          var i = 0
-          while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
-        }
-        if (buffers.nonEmpty) buffers = part.buffers.map(_ / part.parts)
-        val rate = optim.currentRate(epoch)
-        optim.step(weights, part.grads, epoch)
-        val t3 = System.nanoTime()
-        val loss = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
-        val timing = IterationTiming(
-          (t1 - t0 + part.fetchNanos) / 1e6,
-          part.computeNanos / 1e6,
-          math.max(0L, t2 - t1 - part.fetchNanos - part.computeNanos) / 1e6,
-          (t3 - t0) / 1e6
-        )
-        timings = timings :+ timing
-        recordsThisEpoch += part.count
-        val epochDone = recordsThisEpoch >= numSamples
-        log.info(
-          f"[Epoch $epoch $recordsThisEpoch/$numSamples][Iteration $iteration][Wall Clock ${(t3 - start) / 1e9}%.3fs] " +
-            f"Trained ${part.count} records in ${(t3 - t0) / 1e9}%.4f seconds. Throughput is ${part.count / ((t3 - t0) / 1e9)}%.1f records/second. " +
-            f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
-            f"aggregate ${timing.aggregateMs}%.1f ms)"
-        )
-        if (!java.lang.Double.isFinite(loss)) {
-          throw new IllegalStateException(
-            s"loss became $loss at epoch $epoch iteration $iteration; lower the learning rate"
-          )
-        }
-        iteration += 1
-        if (epochDone) { epoch += 1; recordsThisEpoch = 0 }
-        state = TrainingState(epoch, iteration, loss, epochDone, state.score)
-        if (epochDone) {
-          val seconds = (System.nanoTime() - epochStart) / 1e9
-          log.info(f"Epoch ${epoch - 1} done in $seconds%.1f s (${numSamples / seconds}%.0f records/s), loss $loss%.5f")
-          epochStart = System.nanoTime()
-        }
-        validation.foreach { case (trigger, vData, methods, vBatch) =>
-          if (trigger(state)) {
-            model.setState(ModelState(weights, buffers))
-            val results = model.evaluate(vData, methods, Some(vBatch))
-            results.foreach { case (r, m) => log.info(s"${m.format()} is $r") }
-            state = state.copy(score = results.head._1.result()._1.toDouble)
+            Iterator.single(new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
           }
         }
-      }
-      model.setState(ModelState(weights, buffers))
-      optimMethod.state = optim.getState()
-      model
-    } finally {
-      optim.close()
-      data.unpersist(blocking = false)
-      sc.setJobDescription(null)
+        .treeReduce((a, b) => a.merge(b))
+      part.broadcastNanos = broadcastNanos
+      part
+    } finally bc.destroy()
+  }
+
+  /** How many attempts of this iteration's tasks the test hook fails (0 when it is off). */
+  private def injectedFailure(iteration: Long): Int =
+    conf("spark.ferrodl.test.failIteration") match {
+      case Some(n) if !failureInjected && n.trim.toLong == iteration + 1 =>
+        failureInjected = true
+        conf("spark.ferrodl.test.failAttempts").map(_.trim.toInt).getOrElse(Int.MaxValue)
+      case _ => 0
     }
+
+  /**
+   * Job failures are retried, except those bad input causes, which would fail again: exceptions
+   * the engine raises for invalid shapes, labels or values (IllegalArgumentException) or for
+   * corrupt descriptions (FerrodlException).
+   */
+  override private[optim] def retryable(e: Throwable): Boolean = {
+    val chain = Iterator.iterate(e)(_.getCause).takeWhile(_ != null).toSeq
+    val inputErrors = Seq(classOf[IllegalArgumentException], classOf[ferrodl.FerrodlException])
+    chain.exists(_.isInstanceOf[SparkException]) &&
+    !chain.exists(c => inputErrors.exists(_.isInstance(c))) &&
+    !chain.exists(c => inputErrors.exists(k => Option(c.getMessage).exists(_.contains(k.getName))))
+  }
+
+  override private[optim] def cleanup(): Unit = {
+    if (data != null) data.unpersist(blocking = false)
+    data = null
+    sc.setJobDescription(null)
   }
 }

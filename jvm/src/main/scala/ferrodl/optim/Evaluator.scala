@@ -1,5 +1,6 @@
 package ferrodl.optim
 
+import ferrodl.engine.NativeModel
 import ferrodl.feature.Sample
 import ferrodl.nn.abstractnn.AbstractModule
 import org.apache.spark.rdd.RDD
@@ -41,5 +42,31 @@ object Evaluator {
     } finally {
       weights.destroy()
     }
+  }
+
+  /** Evaluation in this JVM on in-memory samples, with a native model of its own. */
+  def evaluateLocal(
+      model: AbstractModule,
+      samples: Array[Sample],
+      methods: Array[ValidationMethod],
+      batchSize: Int
+  ): Array[(ValidationResult, ValidationMethod)] = {
+    require(methods.nonEmpty, "evaluate needs at least one validation method")
+    require(samples.nonEmpty, "evaluate needs at least one sample")
+    require(batchSize > 0, s"batchSize must be positive, got $batchSize")
+    val m = new NativeModel(model.toSpec.encode(), 0L)
+    try {
+      m.setState(model.getState())
+      m.setTraining(false)
+      samples
+        .grouped(batchSize)
+        .map { batch =>
+          val (x, y) = Batching.stack(batch)
+          val out = m.forward(x)
+          methods.map(v => v(out, y))
+        }
+        .reduce((a, b) => a.zip(b).map { case (r1, r2) => r1 + r2 })
+        .zip(methods)
+    } finally m.close()
   }
 }

@@ -12,7 +12,19 @@ abstract class OptimMethod extends Serializable {
   /** The serialised state after the last `optimize()`, or null before the first. */
   var state: Array[Byte] = _
 
+  /** Where training stands (epoch, iteration, seed); the next `optimize()` continues from it. */
+  var progress: TrainingProgress = _
+
   private var schedule: LearningRateSchedule = _
+
+  /** Writes hyper-parameters, state and progress; `OptimMethod.load(path)` reads them back. */
+  def save(path: String, overWrite: Boolean = false): this.type = {
+    ferrodl.utils.FileIO.writeAtomically(path, OptimMethodFile.encode(this), overWrite)
+    this
+  }
+
+  /** Forgets state and progress, so the next `optimize()` starts afresh. */
+  def clearHistory(): this.type = { state = null; progress = null; this }
 
   /** Replaces the learning-rate schedule (by default, `learningRateDecay`'s). */
   def setLearningRateSchedule(s: LearningRateSchedule): this.type = { schedule = s; this }
@@ -50,6 +62,12 @@ abstract class OptimMethod extends Serializable {
   }
 
   override def toString: String = describe()
+}
+
+object OptimMethod {
+
+  /** Loads a method saved with `save` (or by a checkpoint), with its state and progress. */
+  def load(path: String): OptimMethod = OptimMethodFile.decode(ferrodl.utils.FileIO.readAll(path), path)
 }
 
 /** A learning-rate schedule, as BigDL's `SGD.Step(...)` and friends. */

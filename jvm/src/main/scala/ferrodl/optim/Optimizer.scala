@@ -3,7 +3,15 @@ package ferrodl.optim
 import ferrodl.feature.Sample
 import ferrodl.nn.SpecAttr
 import ferrodl.nn.abstractnn.{AbstractCriterion, AbstractModule}
+import ferrodl.visualization.{TrainSummary, ValidationSummary}
 import org.apache.spark.rdd.RDD
+
+/** A validation set and how to evaluate the model on it. */
+private[optim] final case class Validation(
+    trigger: Trigger,
+    methods: Array[ValidationMethod],
+    run: AbstractModule => Array[(ValidationResult, ValidationMethod)]
+)
 
 /**
  * Trains a model, in BigDL's shape:
@@ -11,33 +19,76 @@ import org.apache.spark.rdd.RDD
  * Optimizer(model = m, sampleRDD = rdd, criterion = ClassNLLCriterion(), batchSize = 128)
  *   .setOptimMethod(new SGD(learningRate = 0.05))
  *   .setEndWhen(Trigger.maxEpoch(2))
+ *   .setValidation(Trigger.everyEpoch, testRdd, Array(new Top1Accuracy), 128)
+ *   .setCheckpoint("/tmp/ckpt", Trigger.everyEpoch)
+ *   .setTrainSummary(TrainSummary("/tmp/logs", "lenet"))
  *   .optimize()
  * }}}
+ * The loop itself is in [[TrainingLoop]]; subclasses say how gradients are computed.
  */
 abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCriterion, val batchSize: Int) {
   require(batchSize > 0, s"batchSize must be positive, got $batchSize")
 
-  protected var optimMethod: OptimMethod = new SGD()
-  protected var endWhen: Trigger = Trigger.maxEpoch(1)
-  protected var validation: Option[(Trigger, RDD[Sample], Array[ValidationMethod], Int)] = None
-  protected var seed: Long = 1L
+  private[optim] var optimMethod: OptimMethod = new SGD()
+  private[optim] var endWhen: Trigger = Trigger.maxEpoch(1)
+  private[optim] var validation: Option[Validation] = None
+  private[optim] var seed: Long = 1L
+  private[optim] var clipping: Seq[(String, SpecAttr)] = Nil
+  private[optim] var checkpoint: Option[(String, Trigger)] = None
+  private[optim] var overWrite: Boolean = false
+  private[optim] var trainSummary: Option[TrainSummary] = None
+  private[optim] var validationSummary: Option[ValidationSummary] = None
 
   def setOptimMethod(method: OptimMethod): this.type = { optimMethod = method; this }
 
+  def getOptimMethod: OptimMethod = optimMethod
+
   def setEndWhen(trigger: Trigger): this.type = { endWhen = trigger; this }
 
-  /** Evaluates `vMethods` on `sampleRDD` whenever `trigger` fires, and logs the results. */
+  /** Evaluates `vMethods` on `sampleRDD` (distributed) whenever `trigger` fires. */
   def setValidation(
       trigger: Trigger,
       sampleRDD: RDD[Sample],
       vMethods: Array[ValidationMethod],
       batchSize: Int
   ): this.type = {
-    validation = Some((trigger, sampleRDD, vMethods, batchSize))
+    require(vMethods.nonEmpty, "setValidation needs at least one validation method")
+    validation = Some(Validation(trigger, vMethods, m => Evaluator.evaluate(m, sampleRDD, vMethods, Some(batchSize))))
     this
   }
 
-  protected var clipping: Seq[(String, SpecAttr)] = Nil
+  /**
+   * Evaluates `vMethods` on in-memory samples (in this JVM) whenever `trigger` fires: for
+   * LocalOptimizer. (Another name than `setValidation`, so that `Array(new Top1Accuracy)` infers.)
+   */
+  def setLocalValidation(
+      trigger: Trigger,
+      samples: Array[Sample],
+      vMethods: Array[ValidationMethod],
+      batchSize: Int
+  ): this.type = {
+    require(vMethods.nonEmpty, "setValidation needs at least one validation method")
+    validation = Some(Validation(trigger, vMethods, m => Evaluator.evaluateLocal(m, samples, vMethods, batchSize)))
+    this
+  }
+
+  /**
+   * Writes a checkpoint to the folder `path` (any Hadoop file system) whenever `trigger` fires:
+   * `model.N` and `optimMethod.N` after N iterations. `resume(path)` continues from the latest.
+   */
+  def setCheckpoint(path: String, trigger: Trigger): this.type = {
+    checkpoint = Some((path, trigger))
+    this
+  }
+
+  /** Keeps only the latest checkpoint (older ones are deleted once the new one is complete). */
+  def overWriteCheckpoint(): this.type = { overWrite = true; this }
+
+  /** Records Loss, Throughput, LearningRate (and Parameters on its trigger) for TensorBoard. */
+  def setTrainSummary(summary: TrainSummary): this.type = { trainSummary = Option(summary); this }
+
+  /** Records every validation method's score for TensorBoard. */
+  def setValidationSummary(summary: ValidationSummary): this.type = { validationSummary = Option(summary); this }
 
   /** Clamps every element of the aggregated gradient to `[min, max]` before the update. */
   def setConstantGradientClipping(min: Double, max: Double): this.type = {
@@ -57,14 +108,66 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   /** Turns both kinds of clipping off. */
   def disableGradientClipping(): this.type = { clipping = Nil; this }
 
-  /** The seed of the data shuffling. */
+  /** The seed of data shuffling and dropout (a resumed run keeps its checkpoint's seed). */
   def setSeed(s: Long): this.type = { seed = s; this }
 
+  /**
+   * Continues from the latest complete checkpoint in `path`: loads the model's weights and
+   * buffers and the optimisation method with its state and progress. The checkpoint must be of
+   * this optimizer's model (same layers and sizes).
+   */
+  def resume(path: String): this.type = {
+    val files =
+      Checkpoint.latest(path).getOrElse(throw new java.io.FileNotFoundException(s"no complete checkpoint in $path"))
+    val (spec, state, method) = Checkpoint.load(files)
+    if (!java.util.Arrays.equals(Checkpoint.structure(spec), Checkpoint.structure(model.toSpec))) {
+      throw new IllegalArgumentException(
+        s"the checkpoint ${files.modelPath} holds another model:\n${new ferrodl.nn.SpecModule(spec)}\nthis optimizer trains:\n$model"
+      )
+    }
+    model.setState(state)
+    optimMethod = method
+    this
+  }
+
+  /** The number of times the last `optimize()` recovered from a failed job. */
+  @volatile var retries: Int = 0
+
+  /** Timings of every iteration of the last `optimize()`. */
+  @volatile var timings: Vector[IterationTiming] = Vector.empty
+
   /** Trains until the end trigger fires; returns the trained model. */
-  def optimize(): AbstractModule
+  def optimize(): AbstractModule = new TrainingLoop(this).run()
+
+  // What subclasses provide.
+
+  /** A configuration value: a system property (or, on Spark, the Spark configuration). */
+  private[optim] def conf(key: String): Option[String] = sys.props.get(key)
+
+  /** Prepares the training data (once per `optimize()`); returns the number of records. */
+  private[optim] def prepare(): Long
+
+  /** Describes the data layout for the start-of-training log line. */
+  private[optim] def describeData: String
+
+  /**
+   * The gradient sum of the global batch at `iteration` (0-based), computed from `state`, with
+   * the per-replica buffers summed.
+   */
+  private[optim] def computeGradients(state: ModelState, iteration: Long, seed: Long, label: String): GradPart
+
+  /** Whether a failure of `computeGradients` may be retried (from the last checkpoint). */
+  private[optim] def retryable(e: Throwable): Boolean
+
+  /** Releases what `prepare` set up. */
+  private[optim] def cleanup(): Unit
 }
 
 object Optimizer {
   def apply(model: AbstractModule, sampleRDD: RDD[Sample], criterion: AbstractCriterion, batchSize: Int): Optimizer =
     new DistriOptimizer(model, sampleRDD, criterion, batchSize)
+
+  /** An optimizer that trains in this JVM on in-memory samples (no Spark), as BigDL's `LocalOptimizer`. */
+  def apply(model: AbstractModule, samples: Array[Sample], criterion: AbstractCriterion, batchSize: Int): Optimizer =
+    new LocalOptimizer(model, samples, criterion, batchSize)
 }

@@ -12,6 +12,12 @@ final case class TrainingState(
 /** A condition on the training state: when to stop, validate or checkpoint. */
 trait Trigger extends Serializable {
   def apply(state: TrainingState): Boolean
+
+  /**
+   * How much of the way to firing training is, from 0 to 1, when that is known (end triggers on
+   * epochs or iterations); `epochFraction` is the share of the current epoch done. For ETAs.
+   */
+  def fractionDone(state: TrainingState, epochFraction: Double): Option[Double] = None
 }
 
 object Trigger {
@@ -19,12 +25,16 @@ object Trigger {
   /** True once `n` epochs are done. */
   def maxEpoch(n: Int): Trigger = new Trigger {
     override def apply(s: TrainingState): Boolean = s.epoch > n
+    override def fractionDone(s: TrainingState, f: Double): Option[Double] = Some(math.min(1.0, (s.epoch - 1 + f) / n))
     override def toString: String = s"maxEpoch($n)"
   }
 
   /** True once `n` iterations are done. */
   def maxIteration(n: Int): Trigger = new Trigger {
     override def apply(s: TrainingState): Boolean = s.iteration > n
+    override def fractionDone(s: TrainingState, f: Double): Option[Double] = Some(
+      math.min(1.0, (s.iteration - 1.0) / n)
+    )
     override def toString: String = s"maxIteration($n)"
   }
 
@@ -49,12 +59,16 @@ object Trigger {
   /** True when all of the triggers are. */
   def and(first: Trigger, others: Trigger*): Trigger = new Trigger {
     override def apply(s: TrainingState): Boolean = (first +: others).forall(_(s))
+    override def fractionDone(s: TrainingState, f: Double): Option[Double] =
+      (first +: others).flatMap(_.fractionDone(s, f)).reduceOption((a: Double, b: Double) => math.min(a, b))
     override def toString: String = (first +: others).mkString("and(", ", ", ")")
   }
 
   /** True when any of the triggers is. */
   def or(first: Trigger, others: Trigger*): Trigger = new Trigger {
     override def apply(s: TrainingState): Boolean = (first +: others).exists(_(s))
+    override def fractionDone(s: TrainingState, f: Double): Option[Double] =
+      (first +: others).flatMap(_.fractionDone(s, f)).reduceOption((a: Double, b: Double) => math.max(a, b))
     override def toString: String = (first +: others).mkString("or(", ", ", ")")
   }
 

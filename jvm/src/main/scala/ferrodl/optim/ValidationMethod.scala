@@ -41,6 +41,9 @@ trait ValidationMethod extends Serializable {
 
   def format(): String
 
+  /** Whether a larger result is better (accuracies) or worse (losses, errors). */
+  def higherIsBetter: Boolean = true
+
   override def toString: String = format()
 }
 
@@ -76,6 +79,8 @@ class Loss(criterion: ferrodl.nn.abstractnn.AbstractCriterion = ferrodl.nn.Class
   }
 
   override def format(): String = "Loss"
+
+  override def higherIsBetter: Boolean = false
 }
 
 /** The mean absolute error between outputs and targets over all elements (BigDL's `MAE`). */
@@ -88,6 +93,8 @@ class MAE extends ValidationMethod {
   }
 
   override def format(): String = "MAE"
+
+  override def higherIsBetter: Boolean = false
 }
 
 /** The share of records whose largest output is at the (1-based) target class. */

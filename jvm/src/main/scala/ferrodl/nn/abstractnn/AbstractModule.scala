@@ -61,6 +61,21 @@ abstract class AbstractModule extends Serializable {
 
   def getName(): String = Option(name).getOrElse(s"${getClass.getSimpleName}@${Integer.toHexString(hashCode)}")
 
+  /** The name set with `setName`, or null. */
+  protected def getNameOrNull: String = name
+
+  /**
+   * Writes the model (description, weights, buffers) to `path`, on any Hadoop file system;
+   * `Module.loadModule(path)` reads it back.
+   */
+  def saveModule(path: String, overWrite: Boolean = false): this.type = {
+    ferrodl.nn.ModelFile.save(this, path, overWrite)
+    this
+  }
+
+  /** BigDL's older name for `saveModule`. */
+  def save(path: String, overWrite: Boolean = false): this.type = saveModule(path, overWrite)
+
   /** Forgets parameters and the native model; containers call this when their children change. */
   protected def invalidate(): Unit = { release(); weights = null; buffers = null }
 

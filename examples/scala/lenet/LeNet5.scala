@@ -1,13 +1,15 @@
 package ferrodl.examples
 
-import ferrodl.dataset.Mnist
 import ferrodl.nn._
-import ferrodl.optim.{Adam, Optimizer, SGD, Top1Accuracy, Trigger}
-import ferrodl.utils.{LoggerFilter, RandomGenerator}
-import org.apache.spark.{SparkConf, SparkContext}
+import ferrodl.optim.{Adam, SGD}
 
 /**
- * LeNet-5 on MNIST, the talk's topology (tanh, max pooling), trained across Spark executors.
+ * LeNet-5 on MNIST, the talk's topology (tanh, max pooling), trained across Spark executors:
+ * the talk's walkthrough, with validation (Top1, Top5, Loss) every epoch, and with the options
+ * of [[MnistMlp]] checkpoints every epoch, TensorBoard summaries and a plot of loss and Top1:
+ * {{{
+ * ... --checkpoint /tmp/lenet/ckpt --summary /tmp/lenet/logs --plot /tmp/lenet/curves.png
+ * }}}
  *
  * {{{
  * spark-submit --master 'local[2]' --jars ferrodl-spark_2.12-0.1.0.jar \
@@ -15,7 +17,8 @@ import org.apache.spark.{SparkConf, SparkContext}
  * }}}
  * Options: --data DIR, --epochs N (10), --batch-size N (128), --lr X (0.2; Adam 0.002),
  * --lr-decay X (0.0002), --optim sgd|adam (Adam halves its rate every epoch and clips the
- * gradient to L2 norm 5), --expect-top1 X (exit 1 when the test accuracy is below X).
+ * gradient to L2 norm 5), --expect-top1 X (exit 1 when the test accuracy is below X), and the
+ * walkthrough options of [[MnistMlp]] (--checkpoint, --resume, --summary, --plot, --local ...).
  */
 object LeNet5 {
 
@@ -37,19 +40,7 @@ object LeNet5 {
   def main(argv: Array[String]): Unit = {
     val defaults = MnistMlp.Args(epochs = 10, lrDecay = 0.0002)
     val args = MnistMlp.parse(argv.toList, defaults)
-    LoggerFilter.redirectSparkInfoLogs()
-    val dir = Mnist.locate(args.data)
-    val sc = new SparkContext(new SparkConf().setAppName("ferrodl LeNet-5"))
-    try {
-      RandomGenerator.setSeed(42)
-      val train = MnistMlp.load(sc, dir, "train")
-      val test = MnistMlp.load(sc, dir, "t10k").cache()
-      val model = build(10)
-      println(s"ferrodl: ${ferrodl.engine.Native.version()}, master ${sc.master}, data $dir\n$model")
-      val optimizer =
-        Optimizer(model = model, sampleRDD = train, criterion = ClassNLLCriterion(), batchSize = args.batchSize)
-          .setEndWhen(Trigger.maxEpoch(args.epochs))
-          .setValidation(Trigger.everyEpoch, test, Array(new Top1Accuracy()), 1000)
+    MnistMlp.train(args, build(10), "ferrodl LeNet-5") { optimizer =>
       args.optim match {
         case "sgd" =>
           optimizer.setOptimMethod(new SGD(learningRate = args.lr.getOrElse(0.2), learningRateDecay = args.lrDecay))
@@ -59,9 +50,6 @@ object LeNet5 {
           optimizer.setOptimMethod(adam).setGradientClippingByl2Norm(5.0)
         case other => throw new IllegalArgumentException(s"unknown --optim $other (sgd or adam)")
       }
-      val trained = optimizer.optimize()
-      MnistMlp.report(optimizer)
-      MnistMlp.check(trained.evaluate(test, Array(new Top1Accuracy()), Some(1000)), args.expectTop1)
-    } finally sc.stop()
+    }
   }
 }

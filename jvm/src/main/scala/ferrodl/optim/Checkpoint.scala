@@ -1,0 +1,69 @@
+package ferrodl.optim
+
+import ferrodl.nn.{ModelFile, SpecNode}
+import ferrodl.utils.FileIO
+
+/**
+ * Checkpoints in a folder, as BigDL lays them out: `model.N` (the model file) and
+ * `optimMethod.N` (the method with its state and the driver's progress), N being the number of
+ * iterations done. Each file is written atomically and the method file last, so a checkpoint is
+ * complete exactly when both files exist; a crash mid-write leaves the previous one usable.
+ */
+object Checkpoint {
+
+  final case class Files(iteration: Int, modelPath: String, methodPath: String)
+
+  private val Numbered = """(model|optimMethod)\.(\d+)""".r
+
+  private def join(dir: String, name: String): String = if (dir.endsWith("/")) dir + name else s"$dir/$name"
+
+  /** Writes the checkpoint after `method.progress.iteration - 1` iterations. */
+  def save(dir: String, spec: SpecNode, state: ModelState, method: OptimMethod, overWrite: Boolean): Files = {
+    val n = method.progress.iteration - 1
+    val files = Files(n, join(dir, s"model.$n"), join(dir, s"optimMethod.$n"))
+    FileIO.writeAtomically(files.modelPath, ModelFile.encode(spec, state), overWrite = true)
+    FileIO.writeAtomically(files.methodPath, OptimMethodFile.encode(method), overWrite = true)
+    if (overWrite) {
+      FileIO.list(dir).foreach {
+        case name @ Numbered(_, k) if k.toInt != n => FileIO.delete(join(dir, name))
+        case _ =>
+      }
+    }
+    files
+  }
+
+  /** The complete checkpoint with the most iterations in `dir`, if any. */
+  def latest(dir: String): Option[Files] = {
+    val names = FileIO.list(dir).toSet
+    names.toSeq
+      .collect { case Numbered("optimMethod", k) if names.contains(s"model.$k") => k.toInt }
+      .sorted
+      .lastOption
+      .map(n => Files(n, join(dir, s"model.$n"), join(dir, s"optimMethod.$n")))
+  }
+
+  /**
+   * A model's layers and sizes without names or initialisation methods: what must match for a
+   * checkpoint's weights to fit a model.
+   */
+  def structure(spec: SpecNode): Array[Byte] = {
+    def strip(s: SpecNode): SpecNode =
+      SpecNode(
+        s.kind,
+        "",
+        s.attrs.filterNot(a => a._1.startsWith("weightInit") || a._1.startsWith("biasInit")),
+        s.children.map(strip)
+      )
+    strip(spec).encode()
+  }
+
+  /** Reads a checkpoint: the model's description and state, and the method with its progress. */
+  def load(files: Files): (SpecNode, ModelState, OptimMethod) = {
+    val (spec, state) = ModelFile.decode(FileIO.readAll(files.modelPath), files.modelPath)
+    val method = OptimMethod.load(files.methodPath)
+    if (method.progress == null) {
+      throw new ferrodl.utils.CorruptDataException(s"${files.methodPath} holds no training progress")
+    }
+    (spec, state, method)
+  }
+}

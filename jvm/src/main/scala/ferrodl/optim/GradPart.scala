@@ -1,0 +1,36 @@
+package ferrodl.optim
+
+/**
+ * What one replica (a partition, or a local thread) sends back for one iteration: the sum of
+ * its gradients and buffers, with its loss sum and normaliser. Partial results add up with
+ * `merge` (in `treeReduce` on Spark).
+ */
+final class GradPart(
+    val grads: Array[Float],
+    val buffers: Array[Float],
+    var parts: Int,
+    var lossSum: Double,
+    var norm: Double,
+    var count: Long,
+    var fetchNanos: Long,
+    var computeNanos: Long,
+    var broadcastNanos: Long = 0L
+) extends Serializable {
+
+  def merge(o: GradPart): GradPart = {
+    var i = 0
+    while (i < grads.length) { grads(i) += o.grads(i); i += 1 }
+    i = 0
+    while (i < buffers.length) { buffers(i) += o.buffers(i); i += 1 }
+    parts += o.parts
+    lossSum += o.lossSum
+    norm += o.norm
+    count += o.count
+    fetchNanos = math.max(fetchNanos, o.fetchNanos)
+    computeNanos = math.max(computeNanos, o.computeNanos)
+    this
+  }
+}
+
+/** Where one iteration's time went, in milliseconds. */
+final case class IterationTiming(broadcastMs: Double, computeMs: Double, aggregateMs: Double, totalMs: Double)

@@ -1,0 +1,203 @@
+package ferrodl.optim
+
+import ferrodl.engine.NativeOptim
+import ferrodl.nn.abstractnn.AbstractModule
+import org.slf4j.LoggerFactory
+
+/** How often a failed training job is retried: `ferrodl.failure.retryTimes` within a window. */
+private[optim] final case class RetryPolicy(times: Int, intervalSeconds: Long)
+
+private[optim] object RetryPolicy {
+
+  /** From system properties, or the `spark.`-prefixed Spark configuration keys. */
+  def current(conf: String => Option[String]): RetryPolicy = {
+    def get(key: String, default: Long): Long =
+      conf(key).orElse(conf(s"spark.$key")).map(_.trim.toLong).getOrElse(default)
+    RetryPolicy(get("ferrodl.failure.retryTimes", 5).toInt, get("ferrodl.failure.retryTimeInterval", 120))
+  }
+}
+
+/**
+ * The driver's loop, shared by distributed and local training. Per iteration: the optimizer
+ * computes the gradient sum of the global batch from the current weights; the loop normalises
+ * it, applies the native optimisation method, logs, writes summaries, validates and
+ * checkpoints when their triggers fire. A failed iteration is retried from the latest
+ * checkpoint (or, without one, from the weights in memory) up to the retry policy's limit.
+ */
+private[optim] final class TrainingLoop(opt: Optimizer) {
+  private val log = LoggerFactory.getLogger(opt.getClass)
+
+  private val model: AbstractModule = opt.model
+  private val method: OptimMethod = opt.optimMethod
+  private var weights: Array[Float] = _
+  private var buffers: Array[Float] = _
+  private var progress: TrainingProgress = _
+  private var optim: NativeOptim = _
+
+  def run(): AbstractModule = {
+    val numSamples = opt.prepare()
+    try {
+      require(numSamples > 0, "the training data is empty")
+      val init = model.getState()
+      weights = init.weights
+      buffers = init.buffers
+      progress = Option(method.progress).getOrElse(TrainingProgress.start(opt.seed))
+      optim = method.createNative(opt.clipping)
+      log.info(
+        s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records ${opt.describeData}, " +
+          s"batch ${opt.batchSize}, ${method.describe()}, until ${opt.endWhen}" +
+          (if (opt.clipping.isEmpty) ""
+           else s", clipping ${opt.clipping.map(a => s"${a._1}=${a._2}").mkString(", ")}") +
+          (if (progress.iteration > 1) s", continuing at epoch ${progress.epoch} iteration ${progress.iteration}"
+           else "")
+      )
+      opt.timings = Vector.empty
+      opt.retries = 0
+      loop(numSamples)
+      model.setState(ModelState(weights, buffers))
+      method.state = optim.getState()
+      method.progress = progress
+      model
+    } finally {
+      if (optim != null) optim.close()
+      opt.cleanup()
+    }
+  }
+
+  private def loop(numSamples: Long): Unit = {
+    val policy = RetryPolicy.current(opt.conf)
+    var failures = 0
+    var lastFailure = 0L
+    val start = System.nanoTime()
+    var epochStart = start
+    val startFraction = opt.endWhen.fractionDone(progress.triggerState, progress.recordsThisEpoch.toDouble / numSamples)
+    while (!opt.endWhen(progress.triggerState)) {
+      val t0 = System.nanoTime()
+      val label = s"epoch ${progress.epoch} iteration ${progress.iteration}"
+      val computed =
+        try Some(opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label))
+        catch {
+          case e: Exception if opt.retryable(e) =>
+            if (t0 - lastFailure > policy.intervalSeconds * 1000000000L) failures = 0
+            failures += 1
+            lastFailure = t0
+            if (failures > policy.times) {
+              log.error(s"$label failed ${policy.times + 1} times within ${policy.intervalSeconds}s; giving up")
+              throw e
+            }
+            opt.retries += 1
+            log.warn(s"$label failed (retry $failures of ${policy.times}): ${firstLine(e)}")
+            reload()
+            None
+        }
+      computed.foreach { part =>
+        val t2 = System.nanoTime()
+        if (part.norm > 0) {
+          val scale = (1.0 / part.norm).toFloat
+          var i = 0
+          while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
+        }
+        if (buffers.nonEmpty) buffers = part.buffers.map(_ / part.parts)
+        val rate = optim.currentRate(progress.epoch)
+        optim.step(weights, part.grads, progress.epoch)
+        val t3 = System.nanoTime()
+        val loss = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
+        val timing = IterationTiming(
+          part.fetchNanos / 1e6 + part.broadcastNanos / 1e6,
+          part.computeNanos / 1e6,
+          math.max(0L, t2 - t0 - part.broadcastNanos - part.fetchNanos - part.computeNanos) / 1e6,
+          (t3 - t0) / 1e6
+        )
+        opt.timings = opt.timings :+ timing
+        val records = progress.recordsThisEpoch + part.count
+        val throughput = part.count / ((t3 - t0) / 1e9)
+        log.info(
+          f"[Epoch ${progress.epoch} $records/$numSamples][Iteration ${progress.iteration}][Wall Clock ${(t3 - start) / 1e9}%.3fs] " +
+            f"Trained ${part.count} records in ${(t3 - t0) / 1e9}%.4f seconds. Throughput is $throughput%.1f records/second. " +
+            f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
+            f"aggregate ${timing.aggregateMs}%.1f ms)"
+        )
+        if (!java.lang.Double.isFinite(loss)) {
+          throw new IllegalStateException(s"loss became $loss at $label; lower the learning rate")
+        }
+        val epochDone = records >= numSamples
+        val done = progress.iteration
+        progress = progress.copy(
+          epoch = if (epochDone) progress.epoch + 1 else progress.epoch,
+          iteration = done + 1,
+          recordsThisEpoch = if (epochDone) 0L else records,
+          loss = loss,
+          epochFinished = epochDone
+        )
+        if (epochDone) {
+          val seconds = (System.nanoTime() - epochStart) / 1e9
+          val f = opt.endWhen.fractionDone(progress.triggerState, 0.0)
+          val eta =
+            for (f1 <- f; f0 <- startFraction if f1 > f0) yield (System.nanoTime() - start) / 1e9 * (1 - f1) / (f1 - f0)
+          log.info(
+            f"Epoch ${progress.epoch - 1} done in $seconds%.1f s (${numSamples / seconds}%.0f records/s), loss $loss%.5f" +
+              eta.map(s => f", ETA $s%.0f s").getOrElse("")
+          )
+          epochStart = System.nanoTime()
+        }
+        summarise(done, loss, throughput, rate, part.grads)
+        validate(done)
+        saveCheckpoint()
+      }
+    }
+  }
+
+  private def firstLine(e: Throwable): String =
+    Option(e.getMessage).getOrElse(e.toString).linesIterator.take(2).mkString(" ")
+
+  /** Back to the latest checkpoint, if there is one; otherwise the weights in memory stand. */
+  private def reload(): Unit =
+    opt.checkpoint.flatMap { case (path, _) => Checkpoint.latest(path) } match {
+      case Some(files) =>
+        val (_, state, saved) = Checkpoint.load(files)
+        weights = state.weights
+        buffers = state.buffers
+        progress = saved.progress
+        optim.close()
+        optim = method.createNative(opt.clipping)
+        if (saved.state != null) optim.setState(saved.state)
+        log.warn(s"reloaded the checkpoint ${files.modelPath} (${files.iteration} iterations done)")
+      case None => log.warn("no checkpoint to reload; retrying from the weights in memory")
+    }
+
+  private def summarise(step: Int, loss: Double, throughput: Double, rate: Double, grads: Array[Float]): Unit =
+    opt.trainSummary.foreach { s =>
+      val state = progress.triggerState
+      if (s.due("Loss", state)) s.addScalar("Loss", loss.toFloat, step)
+      if (s.due("Throughput", state)) s.addScalar("Throughput", throughput.toFloat, step)
+      if (s.due("LearningRate", state)) s.addScalar("LearningRate", rate.toFloat, step)
+      if (s.due("Parameters", state)) {
+        s.addHistogram("Parameters/weights", weights, step)
+        s.addHistogram("Parameters/gradients", grads, step)
+      }
+    }
+
+  private def validate(step: Int): Unit = opt.validation.foreach { v =>
+    if (v.trigger(progress.triggerState)) {
+      model.setState(ModelState(weights, buffers))
+      val results = v.run(model)
+      results.foreach { case (r, m) => log.info(s"${m.format()} is $r") }
+      opt.validationSummary.foreach(s =>
+        results.foreach { case (r, m) => s.addScalar(m.format(), r.result()._1, step) }
+      )
+      val score = results.head._1.result()._1.toDouble
+      val better = progress.bestScore.isNaN ||
+        (if (v.methods.head.higherIsBetter) score > progress.bestScore else score < progress.bestScore)
+      progress = progress.copy(score = score, bestScore = if (better) score else progress.bestScore)
+    }
+  }
+
+  private def saveCheckpoint(): Unit = opt.checkpoint.foreach { case (path, trigger) =>
+    if (trigger(progress.triggerState)) {
+      method.state = optim.getState()
+      method.progress = progress
+      val files = Checkpoint.save(path, model.toSpec, ModelState(weights, buffers), method, opt.overWrite)
+      log.info(s"Checkpoint after ${files.iteration} iterations: ${files.modelPath}, ${files.methodPath}")
+    }
+  }
+}
