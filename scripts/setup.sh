@@ -34,6 +34,11 @@ if [ ! -x "$venv/bin/spark-submit" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "pyspark==3.5.*" "numpy<3"
 fi
+# TensorBoard: to watch training (tensorboard --logdir ...) and, in the tests, to read our event files.
+if ! "$venv/bin/python" -c "import tensorboard" >/dev/null 2>&1; then
+  echo "[setup] pip install tensorboard into $venv"
+  "$venv/bin/pip" install -q "tensorboard>=2.14"
+fi
 
 mkl="$cache/mkl"
 if [ ! -f "$mkl/lib/libmkl_core.a" ]; then
