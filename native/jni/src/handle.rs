@@ -6,9 +6,19 @@
 
 use crate::error::{JniError, JniResult};
 use jni::sys::jlong;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// Handles created and not yet freed, for leak tests.
+static LIVE: AtomicI64 = AtomicI64::new(0);
+
+/// The number of live handles (models, criterions, methods) in this process.
+pub fn live_handles() -> i64 {
+    LIVE.load(Ordering::Relaxed)
+}
 
 /// Moves `value` to the heap and returns its handle.
 pub fn into_handle<T>(value: T) -> jlong {
+    LIVE.fetch_add(1, Ordering::Relaxed);
     Box::into_raw(Box::new(value)) as jlong
 }
 
@@ -32,6 +42,7 @@ pub unsafe fn borrow_handle<'a, T>(handle: jlong, kind: &'static str) -> JniResu
 /// As [`borrow_handle`], and the handle must not be used again afterwards.
 pub unsafe fn free_handle<T>(handle: jlong) {
     if handle != 0 {
+        LIVE.fetch_sub(1, Ordering::Relaxed);
         // SAFETY: the caller guarantees the handle came from `into_handle::<T>`, is live, and is
         // never used again, so rebuilding and dropping the Box frees it exactly once.
         drop(unsafe { Box::from_raw(handle as *mut T) });

@@ -4,7 +4,7 @@ use crate::error::{JniError, JniResult};
 use crate::guard::guard;
 use ferrodl_core::gemm::{self, Backend};
 use jni::objects::{JClass, JString};
-use jni::sys::jint;
+use jni::sys::{jint, jlong};
 use jni::EnvUnowned;
 
 /// Applies the JVM's settings once the library is loaded: the GEMM backend and thread count.
@@ -58,6 +58,14 @@ pub extern "system" fn Java_ferrodl_engine_Native_version<'l>(
     _c: JClass<'l>,
 ) -> JString<'l> {
     guard(env, |env| Ok(JString::from_str(env, version())?))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_liveHandles<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+) -> jlong {
+    guard(env, |_env| Ok(crate::handle::live_handles()))
 }
 
 #[no_mangle]

@@ -28,6 +28,9 @@ public final class Native {
 
   public static native void testPanic(String message);
 
+  /** Native objects (models, criterions, methods) created and not yet freed: for leak checks. */
+  public static native long liveHandles();
+
   // Models
   public static native long createModel(byte[] spec, long seed);
 

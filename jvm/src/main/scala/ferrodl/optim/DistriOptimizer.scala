@@ -3,7 +3,9 @@ package ferrodl.optim
 import ferrodl.feature.Sample
 import ferrodl.nn.abstractnn.{AbstractCriterion, AbstractModule}
 import ferrodl.utils.FileIO
-import org.apache.spark.{SparkException, TaskContext}
+import ferrodl.engine.WorkerPool
+import org.apache.spark.{SparkContext, SparkException, TaskContext}
+import org.apache.spark.scheduler.{SparkListener, SparkListenerApplicationEnd}
 import org.apache.spark.rdd.RDD
 import org.apache.spark.storage.StorageLevel
 
@@ -32,6 +34,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
 
   override private[optim] def prepare(): Long = {
     FileIO.useSparkContext(sc)
+    DistriOptimizer.releaseWorkersOnStop(sc)
     partitions = math.max(1, sc.defaultParallelism)
     modelSpec = model.toSpec.encode()
     critSpec = criterion.toSpec.encode()
@@ -119,5 +122,21 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     if (data != null) data.unpersist(blocking = false)
     data = null
     sc.setJobDescription(null)
+  }
+}
+
+object DistriOptimizer {
+  private val watched = java.util.Collections.newSetFromMap(new java.util.WeakHashMap[SparkContext, java.lang.Boolean]())
+
+  /**
+   * Frees the driver JVM's cached native workers when `sc` stops (in local mode, tasks run in
+   * the driver JVM; executors of a cluster free theirs when they exit).
+   */
+  def releaseWorkersOnStop(sc: SparkContext): Unit = watched.synchronized {
+    if (watched.add(sc)) {
+      sc.addSparkListener(new SparkListener {
+        override def onApplicationEnd(end: SparkListenerApplicationEnd): Unit = WorkerPool.evictAll()
+      })
+    }
   }
 }

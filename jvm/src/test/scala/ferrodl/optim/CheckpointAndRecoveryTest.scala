@@ -19,7 +19,12 @@ object CheckpointAndRecoveryTest {
     sc.setLogLevel("ERROR")
   }
 
-  @AfterClass def stop(): Unit = if (sc != null) sc.stop()
+  /** Stopping the SparkContext frees the native workers its tasks cached in this JVM. */
+  @AfterClass def stop(): Unit = if (sc != null) {
+    assertTrue("tasks cached workers", ferrodl.engine.WorkerPool.idle > 0)
+    sc.stop()
+    assertEquals(0, ferrodl.engine.WorkerPool.idle)
+  }
 
   def model(): Sequential =
     Sequential().add(Linear(4, 16)).add(Dropout(0.2)).add(Tanh()).add(Linear(16, 3)).add(LogSoftMax())
@@ -140,5 +145,23 @@ class CheckpointAndRecoveryTest {
       val e = assertThrows(classOf[org.apache.spark.SparkException], () => opt.optimize())
       assertTrue(e.getMessage, e.getMessage.contains("injected failure"))
     }
+  }
+
+  @Test def nativeObjectsDoNotGrowWithIterationsModelsOrRuns(): Unit = {
+    import ferrodl.engine.{Native, WorkerPool}
+    val m = model().setWeightsArray(initial)
+    optimizer(m).setEndWhen(Trigger.maxIteration(3)).optimize()
+    val afterFirst = Native.liveHandles()
+    optimizer(m).setEndWhen(Trigger.maxIteration(60)).optimize()
+    assertTrue(s"${Native.liveHandles()} live after 60 iterations, $afterFirst after 3", Native.liveHandles() <= afterFirst)
+    val local = new LocalOptimizer(m, LocalSparkTrainingTest.blobs(100, 3).toArray, ClassNLLCriterion(), 20, threads = 2)
+    local.setEndWhen(Trigger.maxIteration(10)).optimize()
+    assertTrue("LocalOptimizer frees its replicas", Native.liveHandles() <= afterFirst)
+    for (hidden <- 5 to 12) {
+      val other = Sequential().add(Linear(4, hidden)).add(Tanh()).add(Linear(hidden, 3)).add(LogSoftMax())
+      optimizer(other).setEndWhen(Trigger.maxIteration(2)).optimize()
+      other.release()
+    }
+    assertTrue(s"${WorkerPool.idle} idle workers for 8 models", WorkerPool.idle <= WorkerPool.MaxKeys * 2)
   }
 }
