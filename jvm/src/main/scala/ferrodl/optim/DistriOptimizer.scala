@@ -12,9 +12,11 @@ import org.apache.spark.storage.StorageLevel
 /**
  * Synchronous data-parallel SGD on Spark. Per iteration: the driver broadcasts the flat weights,
  * every partition runs forward and backward natively on its share of the global batch, the
- * gradient sums come back by `treeReduce`, and the driver applies the optimisation method
+ * gradient sums come back through a fixed tree ([[GradientTree]]), and the driver applies the
+ * optimisation method
  * ([[TrainingLoop]]). A failed job is retried from the latest checkpoint.
  *
+ * The data is split into one partition per core (`spark.ferrodl.partitions` overrides it).
  * For tests, `spark.ferrodl.test.failIteration=N` (Spark configuration or driver system property) makes the tasks of iteration N throw on their
  * first `spark.ferrodl.test.failAttempts` attempts (all attempts by default), once per run.
  */
@@ -35,7 +37,8 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
   override private[optim] def prepare(): Long = {
     FileIO.useSparkContext(sc)
     DistriOptimizer.releaseWorkersOnStop(sc)
-    partitions = math.max(1, sc.defaultParallelism)
+    partitions = conf("spark.ferrodl.partitions").map(_.trim.toInt).getOrElse(math.max(1, sc.defaultParallelism))
+    require(partitions > 0, s"spark.ferrodl.partitions must be positive, got $partitions")
     modelSpec = model.toSpec.encode()
     critSpec = criterion.toSpec.encode()
     key = Batching.key(modelSpec, critSpec)
@@ -66,7 +69,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     val failAttempts = injectedFailure(iteration)
     sc.setJobDescription(s"ferrodl: $label")
     try {
-      val part = data
+      val perPartition = data
         .mapPartitionsWithIndex { (pid, blocks) =>
           val block = blocks.next()
           val b = Executors.perPartition(global, parts, pid)
@@ -87,10 +90,10 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
               newBuffers = worker.model.getBuffers()
               r
             }
-            Iterator.single(new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
+            Iterator.single(pid -> new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
           }
         }
-        .treeReduce((a, b) => a.merge(b))
+      val part = GradientTree.sum(perPartition, parts)
       part.broadcastNanos = broadcastNanos
       part
     } finally bc.destroy()

@@ -164,4 +164,14 @@ class CheckpointAndRecoveryTest {
     }
     assertTrue(s"${WorkerPool.idle} idle workers for 8 models", WorkerPool.idle <= WorkerPool.MaxKeys * 2)
   }
+
+  @Test def runsWithManyPartitionsGiveIdenticalWeights(): Unit = {
+    def run(partitions: Int): Array[Float] = withProps("spark.ferrodl.partitions" -> partitions.toString) {
+      val m = model().setWeightsArray(initial)
+      optimizer(m).setEndWhen(Trigger.maxIteration(15)).optimize()
+      m.getWeightsArray()
+    }
+    assertArrayEquals("9 partitions: summed in a fixed tree", run(9), run(9), 0f)
+    assertArrayEquals("5 partitions: summed on the driver in order", run(5), run(5), 0f)
+  }
 }
