@@ -129,7 +129,8 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
 }
 
 object DistriOptimizer {
-  private val watched = java.util.Collections.newSetFromMap(new java.util.WeakHashMap[SparkContext, java.lang.Boolean]())
+  private val watched =
+    java.util.Collections.newSetFromMap(new java.util.WeakHashMap[SparkContext, java.lang.Boolean]())
 
   /**
    * Frees the driver JVM's cached native workers when `sc` stops (in local mode, tasks run in

@@ -10,7 +10,10 @@ import org.apache.spark.rdd.RDD
  */
 class Validator(model: AbstractModule, dataset: RDD[Sample]) {
 
-  def test(vMethods: Array[ValidationMethod], batchSize: Option[Int] = None): Array[(ValidationResult, ValidationMethod)] =
+  def test(
+      vMethods: Array[ValidationMethod],
+      batchSize: Option[Int] = None
+  ): Array[(ValidationResult, ValidationMethod)] =
     Evaluator.evaluate(model, dataset, vMethods, batchSize)
 }
 

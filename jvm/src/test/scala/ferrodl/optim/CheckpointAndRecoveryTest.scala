@@ -153,8 +153,12 @@ class CheckpointAndRecoveryTest {
     optimizer(m).setEndWhen(Trigger.maxIteration(3)).optimize()
     val afterFirst = Native.liveHandles()
     optimizer(m).setEndWhen(Trigger.maxIteration(60)).optimize()
-    assertTrue(s"${Native.liveHandles()} live after 60 iterations, $afterFirst after 3", Native.liveHandles() <= afterFirst)
-    val local = new LocalOptimizer(m, LocalSparkTrainingTest.blobs(100, 3).toArray, ClassNLLCriterion(), 20, threads = 2)
+    assertTrue(
+      s"${Native.liveHandles()} live after 60 iterations, $afterFirst after 3",
+      Native.liveHandles() <= afterFirst
+    )
+    val local =
+      new LocalOptimizer(m, LocalSparkTrainingTest.blobs(100, 3).toArray, ClassNLLCriterion(), 20, threads = 2)
     local.setEndWhen(Trigger.maxIteration(10)).optimize()
     assertTrue("LocalOptimizer frees its replicas", Native.liveHandles() <= afterFirst)
     for (hidden <- 5 to 12) {
