@@ -408,26 +408,53 @@ fn pointwise_layers_match_pytorch() {
 #[test]
 fn criterions_match_pytorch() {
     let f = fixtures();
-    let cases = annotated("# criterion ", &["sizeAverage", "logProbAsInput"]);
-    assert!(cases.len() >= 16, "{} criterion cases", cases.len());
+    let cases = annotated(
+        "# criterion ",
+        &["sizeAverage", "logProbAsInput", "p", "nClasses"],
+    );
+    assert!(cases.len() >= 37, "{} criterion cases", cases.len());
     for (case, node) in cases {
         let c = ferrodl_core::spec::build_criterion::<f64>(&node).expect("criterion");
-        let x = get(&f, &format!("{case}/input"));
-        let t = get(&f, &format!("{case}/target"));
-        let loss = c.forward(&x, &t).expect("loss");
-        assert_close(
-            &format!("{case} loss"),
-            &f[&format!("{case}/loss")].1,
-            &[loss],
-            1e-10,
-        );
-        let g = c.backward(&x, &t).expect("grad");
-        assert_close(
-            &format!("{case} grad"),
-            &f[&format!("{case}/grad_input")].1,
-            &g.iter().copied().collect::<Vec<_>>(),
-            1e-10,
-        );
+        check_criterion(&f, &case, c.as_ref());
+    }
+}
+
+/// Compares a criterion's loss and gradient with the fixture's `case/loss` and `case/grad_input`.
+fn check_criterion(f: &Fixtures, case: &str, c: &dyn Criterion<f64>) {
+    let x = get(f, &format!("{case}/input"));
+    let t = get(f, &format!("{case}/target"));
+    let loss = c.forward(&x, &t).expect("loss");
+    assert_close(
+        &format!("{case} loss"),
+        &f[&format!("{case}/loss")].1,
+        &[loss],
+        1e-10,
+    );
+    let g = c.backward(&x, &t).expect("grad");
+    assert_close(
+        &format!("{case} grad"),
+        &f[&format!("{case}/grad_input")].1,
+        &g.iter().copied().collect::<Vec<_>>(),
+        1e-10,
+    );
+}
+
+#[test]
+fn composite_criterions_match_pytorch() {
+    use ferrodl_core::spec::{build_criterion, Node};
+    let f = fixtures();
+    let multi = Node::new("MultiCriterion")
+        .floats("weights", &[1.0, 0.25])
+        .child(Node::new("CrossEntropyCriterion"))
+        .child(Node::new("MultiMarginCriterion").ints("p", &[2]));
+    let c = build_criterion::<f64>(&multi).expect("MultiCriterion");
+    check_criterion(&f, "multi_ce_mm", c.as_ref());
+    for (case, average) in [("timedist_ce_sum", 0), ("timedist_ce_mean", 1)] {
+        let node = Node::new("TimeDistributedCriterion")
+            .ints("sizeAverage", &[average])
+            .child(Node::new("CrossEntropyCriterion"));
+        let c = build_criterion::<f64>(&node).expect("TimeDistributedCriterion");
+        check_criterion(&f, case, c.as_ref());
     }
 }
 

@@ -28,6 +28,12 @@ pub enum ElementLoss {
     MeanSquaredLogarithmic,
     /// `PoissonCriterion`: `x - t·log(x + 1e-7)`.
     Poisson,
+    /// `MultiLabelSoftMarginCriterion`: BCE of `sigmoid(x)`, `-w·(t·log σ(x) + (1 - t)·log(1 - σ(x)))`
+    /// (computed stably as `w·(softplus(x) - t·x)`), `t` in {0, 1}.
+    MultiLabelSoftMargin { weights: Option<Vec<f64>> },
+    /// `HingeEmbeddingCriterion(margin)`: `x` where `t ≠ -1`, plus `max(0, margin - x)` where `t ≠ 1`
+    /// (so `x` for `t = 1` and `max(0, margin - x)` for `t = -1`).
+    HingeEmbedding { margin: f64 },
 }
 
 impl ElementLoss {
@@ -44,6 +50,18 @@ impl ElementLoss {
             ElementLoss::MeanAbsolutePercentage => "MeanAbsolutePercentageCriterion",
             ElementLoss::MeanSquaredLogarithmic => "MeanSquaredLogarithmicCriterion",
             ElementLoss::Poisson => "PoissonCriterion",
+            ElementLoss::MultiLabelSoftMargin { .. } => "MultiLabelSoftMarginCriterion",
+            ElementLoss::HingeEmbedding { .. } => "HingeEmbeddingCriterion",
+        }
+    }
+
+    /// The per-element weights of the losses that take them (repeated along each row).
+    fn weights(&self) -> Option<&Vec<f64>> {
+        match self {
+            ElementLoss::Bce { weights } | ElementLoss::MultiLabelSoftMargin { weights } => {
+                weights.as_ref()
+            }
+            _ => None,
         }
     }
 
@@ -105,6 +123,27 @@ impl ElementLoss {
                 (d * d, 2.0 * d * dx)
             }
             ElementLoss::Poisson => (x - t * (x + 1e-7).ln(), 1.0 - t / (x + 1e-7)),
+            ElementLoss::MultiLabelSoftMargin { .. } => {
+                let softplus = x.max(0.0) + (-x.abs()).exp().ln_1p();
+                let sigmoid = if x >= 0.0 {
+                    1.0 / (1.0 + (-x).exp())
+                } else {
+                    x.exp() / (1.0 + x.exp())
+                };
+                (w * (softplus - t * x), w * (sigmoid - t))
+            }
+            ElementLoss::HingeEmbedding { margin } => {
+                let (mut loss, mut grad) = (0.0, 0.0);
+                if t != -1.0 {
+                    loss += x;
+                    grad += 1.0;
+                }
+                if t != 1.0 && margin - x > 0.0 {
+                    loss += margin - x;
+                    grad -= 1.0;
+                }
+                (loss, grad)
+            }
         }
     }
 }
@@ -123,12 +162,17 @@ pub struct ElementwiseCriterion {
 impl ElementwiseCriterion {
     /// A criterion for `loss`, averaged over elements when `size_average`.
     pub fn new(loss: ElementLoss, size_average: bool) -> Result<Self> {
-        if let ElementLoss::Bce { weights: Some(w) } = &loss {
+        if let Some(w) = loss.weights() {
             if w.is_empty() || w.iter().any(|v| !v.is_finite()) {
                 return Err(Error::invalid(
-                    "BCECriterion",
+                    loss.name(),
                     "weights must be finite and non-empty",
                 ));
+            }
+        }
+        if let ElementLoss::HingeEmbedding { margin } = &loss {
+            if !margin.is_finite() {
+                return Err(Error::invalid(loss.name(), "margin must be finite"));
             }
         }
         Ok(ElementwiseCriterion { loss, size_average })
@@ -147,15 +191,12 @@ impl ElementwiseCriterion {
                 target.shape(),
             ));
         }
-        let weights = match &self.loss {
-            ElementLoss::Bce { weights: Some(w) } => Some(w),
-            _ => None,
-        };
+        let weights = self.loss.weights();
         let per_row = input.shape().last().copied().unwrap_or(1).max(1);
         if let Some(w) = weights {
             if w.len() != per_row && w.len() != input.len() {
                 return Err(Error::invalid(
-                    "BCECriterion",
+                    self.loss.name(),
                     format!("{} weights for rows of {per_row}", w.len()),
                 ));
             }

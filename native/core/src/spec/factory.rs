@@ -1,10 +1,8 @@
-//! Builds modules and criterions from descriptions: the one registry of layer type names.
+//! Builds modules from descriptions: the one registry of layer type names (criterions are in
+//! `criterion_factory.rs`).
 
 use super::init_factory::{fans, init_method, regularizer};
 use super::node::Node;
-use crate::criterion::{
-    ClassNLLCriterion, Criterion, CrossEntropyCriterion, ElementLoss, ElementwiseCriterion,
-};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
@@ -297,41 +295,4 @@ fn pointwise(node: &Node) -> Result<Option<PointwiseFn>> {
         },
         _ => return Ok(None),
     }))
-}
-
-/// Builds the criterion a description names.
-pub fn build_criterion<T: Element>(node: &Node) -> Result<Box<dyn Criterion<T>>> {
-    let average = node.flag("sizeAverage", true)?;
-    let element = |loss: ElementLoss| -> Result<Box<dyn Criterion<T>>> {
-        Ok(Box::new(ElementwiseCriterion::new(loss, average)?))
-    };
-    match node.kind.as_str() {
-        "ClassNLLCriterion" => Ok(Box::new(
-            ClassNLLCriterion::new(node.float_list("weights")?, average)?
-                .log_prob_input(node.flag("logProbAsInput", true)?)
-                .padding_value(Some(node.float_or("paddingValue", -1.0)?)),
-        )),
-        "CrossEntropyCriterion" => Ok(Box::new(CrossEntropyCriterion::new(
-            node.float_list("weights")?,
-            average,
-        )?)),
-        "MSECriterion" => element(ElementLoss::Mse),
-        "AbsCriterion" => element(ElementLoss::Abs),
-        "SmoothL1Criterion" => element(ElementLoss::SmoothL1),
-        "BCECriterion" => element(ElementLoss::Bce {
-            weights: node.float_list("weights")?,
-        }),
-        "SoftMarginCriterion" => element(ElementLoss::SoftMargin),
-        "DistKLDivCriterion" => element(ElementLoss::DistKLDiv),
-        "MarginCriterion" => element(ElementLoss::Margin {
-            margin: node.float_or("margin", 1.0)?,
-            squared: node.flag("squared", false)?,
-        }),
-        "MeanAbsolutePercentageCriterion" => element(ElementLoss::MeanAbsolutePercentage),
-        "MeanSquaredLogarithmicCriterion" => element(ElementLoss::MeanSquaredLogarithmic),
-        "PoissonCriterion" => element(ElementLoss::Poisson),
-        other => Err(Error::UnknownLayer {
-            kind: format!("criterion {other}"),
-        }),
-    }
 }

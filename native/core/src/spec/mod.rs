@@ -2,12 +2,14 @@
 //! its binary encoding, and the factory that turns it into modules and criterions.
 
 mod codec;
+mod criterion_factory;
 mod factory;
 mod init_factory;
 mod node;
 mod optim_factory;
 
 pub use codec::{decode, encode, MAGIC, VERSION};
-pub use factory::{build_criterion, build_module};
+pub use criterion_factory::build_criterion;
+pub use factory::build_module;
 pub use node::{Attr, Node};
 pub use optim_factory::build_optim;
