@@ -1,20 +1,26 @@
-"""ferrodl for PySpark.
+"""ferrodl for PySpark: BigDL's Python API on ferrodl's Rust engine.
 
-The Python API (py4j wrappers over the Scala classes, in the style of pyspark.ml) is not built
-yet; see the project's issues. For now this package only locates the ferrodl jar so that a
-SparkSession can be started with it.
+``from ferrodl.nn.layer import *``, ``from ferrodl.nn.criterion import *``,
+``from ferrodl.optim.optimizer import *`` and ``from ferrodl.util.common import *`` give the
+classes a BigDL user knows. Start Spark with ``create_spark_conf()`` (or just call
+``init_engine()``), and the bundled jar is on the driver and executor classpaths.
 """
 
+import glob
 import os
 
 __version__ = "0.1.0"
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
 
 def jar_path():
-    """The ferrodl jar: $FERRODL_JAR, else the one built in the source tree (build/libs)."""
+    """The ferrodl jar: $FERRODL_JAR, else the one in this package, else the source tree's build."""
     explicit = os.environ.get("FERRODL_JAR")
     if explicit:
         return explicit
-    here = os.path.dirname(os.path.abspath(__file__))
-    candidate = os.path.join(here, "..", "..", "build", "libs", f"ferrodl-spark_2.12-{__version__}.jar")
+    bundled = sorted(glob.glob(os.path.join(_HERE, "jars", "ferrodl-spark_*.jar")))
+    if bundled:
+        return bundled[-1]
+    candidate = os.path.join(_HERE, "..", "..", "build", "libs", f"ferrodl-spark_2.12-{__version__}.jar")
     return os.path.normpath(candidate)

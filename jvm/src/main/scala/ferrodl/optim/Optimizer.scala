@@ -133,6 +133,12 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   /** The number of times the last `optimize()` recovered from a failed job. */
   @volatile var retries: Int = 0
 
+  /**
+   * Where the running `optimize()` is: epoch, records, loss and throughput of the last iteration,
+   * for progress displays that poll it (the Python API's progress bar).
+   */
+  @volatile var status: String = ""
+
   /** Timings of every iteration of the last `optimize()`. */
   @volatile var timings: Vector[IterationTiming] = Vector.empty
 

@@ -117,6 +117,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
             f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
             f"aggregate ${timing.aggregateMs}%.1f ms)"
         )
+        opt.status = f"epoch ${progress.epoch} $records/$numSamples iteration ${progress.iteration} loss $loss%.5f $throughput%.0f records/s"
         if (!java.lang.Double.isFinite(loss)) {
           throw new IllegalStateException(s"loss became $loss at $label; lower the learning rate")
         }

@@ -1,0 +1,1 @@
+"""Optimizers, methods, triggers, metrics and summaries."""

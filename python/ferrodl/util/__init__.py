@@ -1,0 +1,1 @@
+"""py4j access, Samples and Spark set-up."""

@@ -1,0 +1,149 @@
+"""Samples, numpy conversion, and starting Spark with ferrodl (BigDL's ``bigdl.util.common``)."""
+
+import struct
+
+import numpy as np
+
+from ferrodl.util import jvm as _jvm
+
+
+class JavaValue:
+    """A Python wrapper of one JVM object (``self.value``), created from its Scala class."""
+
+    scala_class = None
+
+    def __init__(self, *args, jvalue=None):
+        self.value = jvalue if jvalue is not None else _jvm.new(self.scala_class, *args)
+
+    @classmethod
+    def of(cls, jvalue):
+        """Wraps an existing JVM object."""
+        obj = cls.__new__(cls)
+        obj.value = jvalue
+        return obj
+
+    def __repr__(self):
+        return str(self.value.toString())
+
+
+def _tensor_bytes(array):
+    a = np.ascontiguousarray(array, dtype="<f4")
+    return struct.pack(f"<i{a.ndim}i", a.ndim, *a.shape) + a.tobytes()
+
+
+def tensor_to_java(array):
+    """A numpy array as a ``ferrodl.tensor.Tensor``."""
+    return _jvm.api("tensorFromBytes", bytearray(_tensor_bytes(array)))
+
+
+def tensor_from_bytes(b):
+    b = bytes(b)
+    (rank,) = struct.unpack_from("<i", b, 0)
+    shape = struct.unpack_from(f"<{rank}i", b, 4)
+    return np.frombuffer(b, dtype="<f4", offset=4 + 4 * rank).reshape(shape).astype(np.float32)
+
+
+def tensor_from_java(jtensor):
+    """A ``ferrodl.tensor.Tensor`` as a numpy array."""
+    return tensor_from_bytes(_jvm.api("tensorToBytes", jtensor))
+
+
+class Sample:
+    """A record: feature and label arrays (class labels are 1-based, as in BigDL)."""
+
+    def __init__(self, features, label):
+        self.features = np.asarray(features, dtype=np.float32)
+        self.label = np.asarray(label, dtype=np.float32)
+        if self.label.ndim == 0:
+            self.label = self.label.reshape(1)
+
+    @classmethod
+    def from_ndarray(cls, features, label):
+        """A Sample from a feature ndarray and a label (a number or an ndarray)."""
+        if isinstance(features, (list, tuple)):
+            raise TypeError("Sample.from_ndarray takes one feature ndarray (tables are not supported yet)")
+        return cls(features, label)
+
+    def to_bytes(self):
+        """The record as ``PythonApi`` reads it: two little-endian tensors."""
+        return _tensor_bytes(self.features) + _tensor_bytes(self.label)
+
+    def __repr__(self):
+        return f"Sample(features: {self.features.shape}, label: {self.label.tolist()})"
+
+
+def to_sample_rdd(rdd):
+    """An RDD of :class:`Sample` (Python) as an ``RDD[Sample]`` on the JVM, converted in the executors."""
+    from pyspark.serializers import NoOpSerializer
+    raw = rdd.map(lambda s: s.to_bytes())._reserialize(NoOpSerializer())
+    return _jvm.api("samplesFromBytes", raw._jrdd)
+
+
+def to_sample_array(samples):
+    """In-memory samples as a JVM ``Array[Sample]``."""
+    return _jvm.api("samplesFromLocal", _jvm.java_list([bytearray(s.to_bytes()) for s in samples]))
+
+
+def jar_path():
+    from ferrodl import jar_path as _jar
+    return _jar()
+
+
+def python_zip():
+    """This package (without its jar) as a zip for the executors' Python workers, made once."""
+    import hashlib
+    import os
+    import tempfile
+    import zipfile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
+                   if f.endswith(".py") and "__pycache__" not in d)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.encode())
+        with open(f, "rb") as fh:
+            digest.update(fh.read())
+    path = os.path.join(tempfile.gettempdir(), f"ferrodl-python-{digest.hexdigest()[:16]}.zip")
+    if not os.path.exists(path):
+        tmp = path + f".{os.getpid()}.tmp"
+        with zipfile.ZipFile(tmp, "w") as z:
+            for f in files:
+                z.write(f, os.path.join("ferrodl", os.path.relpath(f, root)))
+        os.replace(tmp, path)
+    return path
+
+
+def create_spark_conf(conf=None):
+    """A SparkConf that puts the ferrodl jar on the driver and executor classpaths, and this
+    package on the executors' Python path (``spark.submit.pyFiles``)."""
+    from pyspark import SparkConf
+    conf = conf or SparkConf()
+    jar = jar_path()
+    jars = [j for j in (conf.get("spark.jars", "") or "").split(",") if j]
+    if jar not in jars:
+        conf.set("spark.jars", ",".join(jars + [jar]))
+    py_files = [p for p in (conf.get("spark.submit.pyFiles", "") or "").split(",") if p]
+    if not any("ferrodl" in p for p in py_files):
+        conf.set("spark.submit.pyFiles", ",".join(py_files + [python_zip()]))
+    # Spark 3.5 on Java 17 needs these when the JVM is not started by spark-submit's own script.
+    opens = " ".join(f"--add-opens=java.base/{p}=ALL-UNNAMED" for p in (
+        "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
+        "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs",
+        "sun.security.action", "sun.util.calendar"))
+    for key in ("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions"):
+        if "--add-opens" not in (conf.get(key, "") or ""):
+            conf.set(key, ((conf.get(key, "") or "") + " " + opens).strip())
+    return conf
+
+
+def init_engine():
+    """Loads the native engine in the driver JVM and returns its version string."""
+    return str(_jvm.static("ferrodl.engine.Native", "version"))
+
+
+def get_node_and_core_number():
+    """(executors, cores per executor) of the active SparkContext, as BigDL reports them."""
+    sc = _jvm.spark_context()
+    parallelism = sc.defaultParallelism
+    executors = max(1, len(sc._jsc.sc().getExecutorMemoryStatus().keySet()) - 1) if not sc.master.startswith("local") else 1
+    return executors, max(1, parallelism // executors)
