@@ -158,7 +158,24 @@ class TorchFixtureTest {
       "crit_PoissonCriterion_mean" -> PoissonCriterion(),
       "crit_CrossEntropyCriterion_mean" -> CrossEntropyCriterion(),
       "crit_ClassNLLCriterion_mean_padding" -> ClassNLLCriterion(paddingValue = 3),
-      "crit_ClassNLLCriterion_mean_probabilities" -> ClassNLLCriterion(logProbAsInput = false)
+      "crit_ClassNLLCriterion_mean_probabilities" -> ClassNLLCriterion(logProbAsInput = false),
+      "crit_MultiLabelSoftMarginCriterion_mean" -> MultiLabelSoftMarginCriterion(),
+      "crit_MultiLabelSoftMarginCriterion_mean_weighted" ->
+        MultiLabelSoftMarginCriterion(Tensor(Array(0.5f, 1f, 2f), Array(3))),
+      "crit_HingeEmbeddingCriterion_mean" -> HingeEmbeddingCriterion(0.5),
+      "crit_MultiMarginCriterion_sum_p2" ->
+        MultiMarginCriterion(2, Tensor(Array(0.5f, 2f, 1f, 0.1f), Array(4)), 0.7, sizeAverage = false),
+      "crit_MultiLabelMarginCriterion_mean" -> MultiLabelMarginCriterion(),
+      "crit_CategoricalCrossEntropy_mean" -> CategoricalCrossEntropy(),
+      "crit_KullbackLeiblerDivergenceCriterion_mean" -> KullbackLeiblerDivergenceCriterion(),
+      "crit_ClassSimplexCriterion_mean" -> ClassSimplexCriterion(4),
+      "crit_CosineDistanceCriterion_sum" -> CosineDistanceCriterion(sizeAverage = false),
+      "crit_CosineProximityCriterion_mean" -> CosineProximityCriterion(),
+      "crit_DotProductCriterion_mean" -> DotProductCriterion(sizeAverage = true),
+      "crit_DiceCoefficientCriterion_sum" -> DiceCoefficientCriterion(sizeAverage = false, epsilon = 0.5f),
+      "crit_L1Cost_sum" -> L1Cost(),
+      "multi_ce_mm" -> MultiCriterion().add(CrossEntropyCriterion()).add(MultiMarginCriterion(2), 0.25),
+      "timedist_ce_mean" -> TimeDistributedCriterion(CrossEntropyCriterion(), sizeAverage = true)
     )
     cases.foreach { case (name, c) =>
       val (x, t) = (fixtures(s"$name/input"), fixtures(s"$name/target"))
