@@ -2,7 +2,8 @@
 # Installs everything ferrodl needs to build and test, idempotently, into local caches.
 #   - Debian: gradle (4.4.1), JDK 17 if missing
 #   - Rust: rustfmt, clippy
-#   - PyPI into $FERRODL_CACHE/venv: pyspark 3.5 (gives spark-submit and SPARK_HOME)
+#   - PyPI into $FERRODL_CACHE/venv: pyspark 3.5 (gives spark-submit and SPARK_HOME), TensorBoard,
+#     Jupyter (nbconvert, ipykernel), matplotlib, tqdm, pytest, and ferrodl's Python package (editable)
 #   - PyPI into $FERRODL_CACHE/mkl: mkl-static + mkl-include (linked statically into the .so)
 #   - .cargo/config.toml: the mkl_core links override pointing at that prefix
 # Prints nothing else; sourcing scripts/env.sh afterwards gives the environment.
@@ -35,9 +36,15 @@ if [ ! -x "$venv/bin/spark-submit" ]; then
   "$venv/bin/pip" install -q "pyspark==3.5.*" "numpy<3"
 fi
 # TensorBoard: to watch training (tensorboard --logdir ...) and, in the tests, to read our event files.
-if ! "$venv/bin/python" -c "import tensorboard" >/dev/null 2>&1; then
-  echo "[setup] pip install tensorboard into $venv"
-  "$venv/bin/pip" install -q "tensorboard>=2.14"
+# Jupyter, matplotlib and tqdm: the Python notebook; pytest: the Python tests.
+if ! "$venv/bin/python" -c "import tensorboard, matplotlib, nbconvert, ipykernel, tqdm, pytest" >/dev/null 2>&1; then
+  echo "[setup] pip install tensorboard matplotlib nbconvert ipykernel tqdm pytest into $venv"
+  "$venv/bin/pip" install -q "tensorboard>=2.14" matplotlib nbconvert ipykernel tqdm pytest
+fi
+# The Python API from this checkout (editable: it finds the jar gradle copies into python/ferrodl/jars).
+if ! "$venv/bin/python" -c "import ferrodl.util.jvm" >/dev/null 2>&1; then
+  echo "[setup] pip install -e python into $venv"
+  "$venv/bin/pip" install -q -e "$here/python"
 fi
 
 mkl="$cache/mkl"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, Rust unit and integration tests, the Gradle build and
-# JVM tests, the native-library checks, and the end-to-end Spark runs. Installs what is missing.
+# JVM tests, the native-library checks, the end-to-end Spark runs and the Python tests. Installs
+# what is missing.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
@@ -25,5 +26,8 @@ stage "scalafmt" gradle --no-daemon -q scalafmtCheck
 stage "gradle build and JVM tests" gradle --no-daemon -q assemble test
 stage "native library checks" bash scripts/check_native.sh
 stage "end-to-end on Spark" bash tests/e2e.sh
+# The Python API: wrappers, errors, the talk's Python examples on MNIST, the example notebook.
+stage "Python tests (pytest)" bash -c 'cd python && "$PYSPARK_PYTHON" -m pytest -q -p no:cacheprovider tests'
+
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
