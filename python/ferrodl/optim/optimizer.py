@@ -492,3 +492,38 @@ class LocalOptimizer(BaseOptimizer):
         self.set_end_when(end_trigger)
         if optim_method is not None:
             self.set_optim_method(optim_method)
+
+
+class DistriOptimizer(Optimizer):
+    """Distributed training on an RDD of Samples (BigDL's ``DistriOptimizer``; ``Optimizer`` builds the same
+    Scala class)."""
+
+    scala_class = "ferrodl.optim.DistriOptimizer"
+
+    def __init__(self, model, training_rdd, criterion, end_trigger, batch_size, optim_method=None,
+                 bigdl_type="float"):
+        super().__init__(model, training_rdd, criterion, end_trigger, batch_size, optim_method=optim_method)
+
+
+class Validator(JavaValue):
+    """Evaluates ``model`` on an RDD of Samples, as Scala's ``Validator(model, dataset).test(methods)``."""
+
+    scala_class = "ferrodl.optim.Validator"
+
+    def __init__(self, model, val_rdd, bigdl_type="float"):
+        super().__init__(model.value, to_sample_rdd(val_rdd))
+
+    def test(self, val_methods, batch_size=None):
+        """One ``EvaluatedResult`` per method (objects or names such as "Top1Accuracy")."""
+        from ferrodl.nn.layer import EvaluatedResult
+        methods = _validation_methods(val_methods)
+        array = _jvm.gateway().new_array(_jvm.jvm().ferrodl.optim.ValidationMethod, len(methods))
+        for i, m in enumerate(methods):
+            array[i] = m.value
+        batch = _jvm.api("option", None if batch_size is None else int(batch_size))
+        results = []
+        for pair in _jvm.call(self.value, "test", array, batch):
+            value_count = _jvm.call(_jvm.call(pair, "_1"), "result")
+            name = str(_jvm.call(_jvm.call(pair, "_2"), "format"))
+            results.append(EvaluatedResult(float(value_count._1()), int(value_count._2()), name))
+        return results

@@ -42,7 +42,7 @@ private[python] object ApiClasses {
       "SpecNode", "SpecModule", "ModelFile", "Module", "SpecOptimMethod", "OptimMethodFile", "Checkpoint",
       "GradPart", "IterationTiming", "DataBlock", "Batching", "Evaluator", "Predictor", "ModelState",
       "TrainingProgress", "TrainingState", "AccuracyResult", "MeanResult", "GradientTree", "TrainingLoop",
-      "Executors", "RetryPolicy", "Validation", "Hyper", "Fans", "Regularizer"
+      "Executors", "RetryPolicy", "Validation", "Hyper", "Fans", "Regularizer", "ReduceAttrs"
     )
     internal.contains(c.getSimpleName) || classOf[Throwable].isAssignableFrom(c)
   }

@@ -1,0 +1,143 @@
+"""The base of every layer (``Layer``, ``Container``) and helpers shared by the layer modules.
+
+The wrappers themselves live in ``ferrodl.nn.layer`` and ``ferrodl.nn.layers_*``; ``ferrodl.nn.layer``
+re-exports all of them. This module imports none of them, so any of them can be imported first.
+"""
+
+import numpy as np
+
+from ferrodl.util import jvm as _jvm
+from ferrodl.util.common import (JavaValue, Sample, tensor_from_bytes, tensor_from_java, tensor_to_java,
+                                 to_sample_array, to_sample_rdd)
+
+INTMAX = 2 ** 31 - 1
+INTMIN = -2 ** 31
+DOUBLEMAX = 1.7976931348623157e308
+
+
+def _ints(values):
+    return _jvm.int_array(values)
+
+
+def _option(value):
+    return _jvm.api("option", value)
+
+
+class EvaluatedResult:
+    """One validation method's result: ``result`` (the metric), ``total_num`` records, ``method``."""
+
+    def __init__(self, result, total_num, method):
+        self.result, self.total_num, self.method = result, total_num, method
+
+    def __repr__(self):
+        return f"Evaluated result: {self.result}, total_num: {self.total_num}, method: {self.method}"
+
+
+class Layer(JavaValue):
+    """The base of every layer: forward/backward on numpy, predict/evaluate on RDDs, save/load."""
+
+    def set_name(self, name):
+        _jvm.call(self.value, "setName", name)
+        return self
+
+    def name(self):
+        return str(_jvm.call(self.value, "getName"))
+
+    def forward(self, input):
+        """The output for a numpy input (a batch or one record)."""
+        return tensor_from_java(_jvm.call(self.value, "forward", tensor_to_java(input)))
+
+    def backward(self, input, grad_output):
+        """The gradient with respect to the input of the last forward; accumulates parameter gradients."""
+        out = _jvm.call(self.value, "backward", tensor_to_java(input), tensor_to_java(grad_output))
+        return tensor_from_java(out)
+
+    def training(self):
+        _jvm.call(self.value, "training")
+        return self
+
+    def is_training(self):
+        return bool(_jvm.call(self.value, "isTraining"))
+
+    def evaluate(self, *args):
+        """Without arguments: evaluation mode. ``evaluate(val_rdd, batch_size, val_methods)``: metrics."""
+        if not args:
+            _jvm.call(self.value, "evaluate")
+            return self
+        dataset, batch_size, val_methods = args
+        methods = _jvm.java_list([m.value for m in val_methods])
+        if isinstance(dataset, (list, tuple)):
+            rows = _jvm.api("evaluateLocal", self.value, to_sample_array(dataset), methods, batch_size)
+        else:
+            rows = _jvm.api("evaluate", self.value, to_sample_rdd(dataset), methods, batch_size)
+        return [EvaluatedResult(float(r[1]), int(r[2]), str(r[0])) for r in rows]
+
+    def predict(self, data, batch_size=-1):
+        """Outputs: an RDD of numpy arrays for an RDD of Samples, or one numpy array for an ndarray batch."""
+        if isinstance(data, np.ndarray):
+            was_training = self.is_training()
+            self.evaluate()
+            try:
+                return self.forward(data)
+            finally:
+                if was_training:
+                    self.training()
+        from pyspark.rdd import RDD
+        from pyspark.serializers import NoOpSerializer
+        jrdd = _jvm.api("predict", self.value, to_sample_rdd(data), batch_size)
+        return RDD(jrdd, data.context, NoOpSerializer()).map(tensor_from_bytes)
+
+    def predict_class(self, data, batch_size=-1):
+        """1-based predicted classes: an RDD of ints, or a numpy array for an ndarray batch."""
+        if isinstance(data, np.ndarray):
+            out = self.predict(data)
+            return np.argmax(out.reshape(out.shape[0], -1) if out.ndim > 1 else out[None], axis=1) + 1
+        from pyspark.rdd import RDD
+        from pyspark.serializers import NoOpSerializer
+        jrdd = _jvm.api("predictClass", self.value, to_sample_rdd(data), batch_size)
+        return RDD(jrdd, data.context, NoOpSerializer()).map(lambda b: int.from_bytes(bytes(b), "little", signed=True))
+
+    def get_weights(self):
+        """The weights, as one flat float32 array in the engine's layout (in a list)."""
+        raw = _jvm.api("floatsToBytes", _jvm.call(self.value, "getWeightsArray"))
+        return [np.frombuffer(bytes(raw), dtype="<f4").astype(np.float32)]
+
+    def set_weights(self, weights):
+        """Sets the weights from ``get_weights``'s list (one flat array of the right length)."""
+        flat = np.concatenate([np.asarray(w, dtype=np.float32).ravel() for w in weights])
+        _jvm.call(self.value, "setWeightsArray", _jvm.api("floatsFromBytes", bytearray(flat.astype("<f4").tobytes())))
+        return self
+
+    def parameters(self):
+        """``{name: {"weight": flat weights}}``: the parameters as numpy."""
+        return {self.name(): {"weight": self.get_weights()[0]}}
+
+    def save(self, path, over_write=False):
+        """Writes description, weights and buffers to ``path`` (local or any Hadoop file system)."""
+        _jvm.call(self.value, "saveModule", path, over_write)
+        return self
+
+    saveModel = save
+
+    @staticmethod
+    def load(path):
+        """A model saved with ``save`` (from Python or Scala)."""
+        return Layer.of(_jvm.static("ferrodl.nn.Module", "loadModule", path))
+
+    def set_init_method(self, weight_init_method=None, bias_init_method=None):
+        """Replaces the default initialisation of the weight and/or the bias (None keeps the default);
+        the parameters are re-initialised. Linear, SpatialConvolution and LookupTable accept it."""
+        _jvm.call(self.value, "setInitMethod", None if weight_init_method is None else weight_init_method.value,
+                  None if bias_init_method is None else bias_init_method.value)
+        return self
+
+    def __call__(self, *nodes):
+        raise NotImplementedError(
+            "the functional API (Layer()(node), Model(inputs, outputs)) needs the graph container, "
+            "which the Scala API does not have yet")
+
+
+class Container(Layer):
+    def add(self, layer):
+        _jvm.call(self.value, "add", layer.value)
+        return self
