@@ -108,3 +108,71 @@ pub fn check_criterion(
     }
     Ok(worst)
 }
+
+/// [`check_module`] for modules over activities (tables): every element of every tensor of the
+/// input is perturbed, through the activity's flat encoding.
+pub fn check_activity_module(
+    m: &mut dyn crate::activity_module::ActivityModule<f64>,
+    params: &[f64],
+    input: &crate::activity::Activity<f64>,
+    seed: u64,
+) -> Result<GradCheck> {
+    use crate::activity::Activity;
+    let eps = 1e-6;
+    let mut rng = Rng::new(seed);
+    let y = m.forward(params, input)?;
+    let (mut ylayout, mut ydata) = (Vec::new(), Vec::new());
+    y.encode(&mut ylayout, &mut ydata);
+    let r: Vec<f64> = ydata.iter().map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let r_act = Activity::decode(&ylayout, &r)?;
+    let mut gp = vec![0.0; params.len()];
+    let gx = m.backward(params, &mut gp, input, &y, &r_act)?;
+    let (mut glayout, mut gdata) = (Vec::new(), Vec::new());
+    gx.encode(&mut glayout, &mut gdata);
+    let (mut xlayout, mut xdata) = (Vec::new(), Vec::new());
+    input.encode(&mut xlayout, &mut xdata);
+    if glayout != xlayout {
+        return Err(crate::error::Error::invalid(
+            "gradcheck",
+            format!(
+                "input gradient {} has another structure than the input {}",
+                gx.describe(),
+                input.describe()
+            ),
+        ));
+    }
+    let projected = |m: &mut dyn crate::activity_module::ActivityModule<f64>,
+                     p: &[f64],
+                     x: &[f64]|
+     -> Result<f64> {
+        let out = m.forward(p, &Activity::decode(&xlayout, x)?)?;
+        let (mut l, mut d) = (Vec::new(), Vec::new());
+        out.encode(&mut l, &mut d);
+        Ok(d.iter().zip(&r).map(|(a, b)| a * b).sum())
+    };
+    let mut input_error: f64 = 0.0;
+    for i in 0..xdata.len() {
+        let orig = xdata[i];
+        xdata[i] = orig + eps;
+        let lp = projected(m, params, &xdata)?;
+        xdata[i] = orig - eps;
+        let lm = projected(m, params, &xdata)?;
+        xdata[i] = orig;
+        input_error = input_error.max(rel(gdata[i], (lp - lm) / (2.0 * eps)));
+    }
+    let mut p = params.to_vec();
+    let mut param_error: f64 = 0.0;
+    for k in 0..p.len() {
+        let orig = p[k];
+        p[k] = orig + eps;
+        let lp = projected(m, &p, &xdata)?;
+        p[k] = orig - eps;
+        let lm = projected(m, &p, &xdata)?;
+        p[k] = orig;
+        param_error = param_error.max(rel(gp[k], (lp - lm) / (2.0 * eps)));
+    }
+    Ok(GradCheck {
+        input_error,
+        param_error,
+    })
+}

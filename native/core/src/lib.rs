@@ -1,6 +1,8 @@
 //! ferrodl's engine: tensors, layers, losses, optimisers and GEMM. No JNI here; the `ferrodl-jni`
 //! crate is the only code that talks to the JVM.
 
+pub mod activity;
+pub mod activity_module;
 pub mod criterion;
 pub mod element;
 pub mod error;
@@ -14,6 +16,8 @@ pub mod rng;
 pub mod spec;
 pub mod tensor;
 
+pub use activity::Activity;
+pub use activity_module::ActivityModule;
 pub use element::Element;
 pub use error::{Error, Result};
 pub use model::Model;

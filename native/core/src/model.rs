@@ -1,20 +1,22 @@
 //! A model: one module tree plus the flat weight and gradient buffers it computes with.
 
+use crate::activity::Activity;
+use crate::activity_module::{ActivityModule, Leaf};
 use crate::criterion::{Criterion, LossSum};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::rng::Rng;
-use crate::tensor::{check_finite, Tensor};
+use crate::tensor::Tensor;
 
 /// A module with its parameters: all weights in one flat buffer, all gradients in another.
 ///
 /// The model owns both buffers; the JVM copies whole buffers in and out, never one per layer.
 pub struct Model<T: Element> {
-    module: Box<dyn Module<T>>,
+    module: Box<dyn ActivityModule<T>>,
     weights: Vec<T>,
     grads: Vec<T>,
-    last: Option<(Tensor<T>, Tensor<T>)>,
+    last: Option<(Activity<T>, Activity<T>)>,
 }
 
 impl<T: Element> Model<T> {
@@ -22,6 +24,11 @@ impl<T: Element> Model<T> {
     ///
     /// Fails, instead of aborting the process, when the buffers cannot be allocated.
     pub fn new(module: Box<dyn Module<T>>, seed: u64) -> Result<Model<T>> {
+        Self::from_block(Box::new(Leaf(module)), seed)
+    }
+
+    /// Wraps a module over activities (containers of tables, graphs) as [`Model::new`] does.
+    pub fn from_block(module: Box<dyn ActivityModule<T>>, seed: u64) -> Result<Model<T>> {
         let n = module.num_params();
         let alloc = |what: &str| -> Result<Vec<T>> {
             let mut v = Vec::new();
@@ -139,21 +146,61 @@ impl<T: Element> Model<T> {
         self.module.set_training(training);
     }
 
-    /// Runs the forward pass and keeps input and output for [`Model::backward`].
+    /// Runs the forward pass and keeps input and output for [`Model::backward`]; the model's
+    /// output must be a tensor (see [`Model::forward_activity`] for tables).
     pub fn forward(&mut self, input: Tensor<T>) -> Result<&Tensor<T>> {
-        check_finite("forward", "input", &input)?;
+        self.forward_activity(Activity::Tensor(input))?;
+        self.output_tensor()
+    }
+
+    /// The forward pass on a tensor or a table.
+    pub fn forward_activity(&mut self, input: Activity<T>) -> Result<&Activity<T>> {
+        input.check_finite("forward", "input")?;
         self.last = None;
         let output = self.module.forward(&self.weights, &input)?;
         Ok(&self.last.insert((input, output)).1)
     }
 
-    /// The output of the last forward pass, if any.
+    fn output_tensor(&self) -> Result<&Tensor<T>> {
+        match &self.last {
+            Some((_, Activity::Tensor(y))) => Ok(y),
+            Some((_, y)) => Err(Error::invalid(
+                "forward",
+                format!(
+                    "the model's output is the table {}; use the Activity forward (forward(x: Activity) in Scala)",
+                    y.describe()
+                ),
+            )),
+            None => Err(Error::state("forward", "no output")),
+        }
+    }
+
+    /// The output of the last forward pass, if any and if it is a tensor.
     pub fn output(&self) -> Option<&Tensor<T>> {
+        self.output_tensor().ok()
+    }
+
+    /// The output of the last forward pass (a tensor or a table), if any.
+    pub fn output_activity(&self) -> Option<&Activity<T>> {
         self.last.as_ref().map(|(_, y)| y)
     }
 
     /// Backpropagates `grad_output` through the last forward pass, adding into the gradients.
     pub fn backward(&mut self, grad_output: &Tensor<T>) -> Result<Tensor<T>> {
+        match self.backward_activity(&Activity::Tensor(grad_output.clone()))? {
+            Activity::Tensor(g) => Ok(g),
+            g => Err(Error::invalid(
+                "backward",
+                format!(
+                    "the model's input gradient is the table {}; use the Activity backward",
+                    g.describe()
+                ),
+            )),
+        }
+    }
+
+    /// [`Model::backward`] for table gradients.
+    pub fn backward_activity(&mut self, grad_output: &Activity<T>) -> Result<Activity<T>> {
         let (input, output) = self
             .last
             .as_ref()
@@ -177,13 +224,11 @@ impl<T: Element> Model<T> {
         self.zero_grad();
         self.set_training(true);
         self.forward(input)?;
-        let (loss, grad) = match &self.last {
-            Some((_, output)) => (
-                criterion.loss_sum(output, target)?,
-                criterion.grad_sum(output, target)?,
-            ),
-            None => return Err(Error::state("train", "forward produced no output")),
-        };
+        let output = self.output_tensor()?;
+        let (loss, grad) = (
+            criterion.loss_sum(output, target)?,
+            Activity::Tensor(criterion.grad_sum(output, target)?),
+        );
         match &self.last {
             Some((input, output)) => {
                 self.module

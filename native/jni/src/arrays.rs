@@ -62,6 +62,20 @@ pub fn new_ints<'local>(env: &mut Env<'local>, data: &[usize]) -> JniResult<JInt
     Ok(arr)
 }
 
+/// A Java `int[]` as `i32`s.
+pub fn read_ints(env: &Env<'_>, arr: &JIntArray<'_>) -> JniResult<Vec<i32>> {
+    let mut v = vec![0i32; arr.len(env)?];
+    arr.get_region(env, 0, &mut v)?;
+    Ok(v)
+}
+
+/// A new Java `int[]` holding `data`.
+pub fn new_i32s<'local>(env: &mut Env<'local>, data: &[i32]) -> JniResult<JIntArray<'local>> {
+    let arr = JIntArray::new(env, data.len())?;
+    arr.set_region(env, 0, data)?;
+    Ok(arr)
+}
+
 /// A Java `byte[]` as bytes.
 pub fn read_bytes(env: &Env<'_>, arr: &JByteArray<'_>) -> JniResult<Vec<u8>> {
     Ok(env.convert_byte_array(arr)?)

@@ -26,16 +26,6 @@ class Sequential(Container):
         super().__init__()
 
 
-class Model:
-    """Loads saved models, as BigDL's ``Model.loadModel``."""
-
-    @staticmethod
-    def loadModel(path, bigdl_type="float"):
-        return Layer.load(path)
-
-    load = loadModel
-
-
 # The layers of the talk's examples; the others are in ferrodl.nn.layers_* (re-exported at the end).
 
 class Linear(Layer):
@@ -124,3 +114,4 @@ from ferrodl.nn.initialization_method import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_activation import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_shape import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_learned import *  # noqa: E402,F401,F403
+from ferrodl.nn.layers_table import *  # noqa: E402,F401,F403

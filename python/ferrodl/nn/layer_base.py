@@ -15,6 +15,48 @@ INTMIN = -2 ** 31
 DOUBLEMAX = 1.7976931348623157e308
 
 
+def _encode(a, layout, chunks):
+    if isinstance(a, (list, tuple)):
+        layout += [1, len(a)]
+        for x in a:
+            _encode(x, layout, chunks)
+    else:
+        arr = np.ascontiguousarray(a, dtype="<f4")
+        layout += [0, arr.ndim] + list(arr.shape)
+        chunks.append(arr.tobytes())
+
+
+def activity_to_java(a):
+    """A numpy array as a Tensor, or a (nested) list of them as a Table."""
+    if not isinstance(a, (list, tuple)):
+        return tensor_to_java(a)
+    layout, chunks = [], []
+    _encode(a, layout, chunks)
+    return _jvm.api("decodeActivity", bytearray(b"".join(chunks)), _jvm.int_array(layout))
+
+
+def activity_from_java(jactivity):
+    """A Tensor as a numpy array, a Table as a (nested) list of them."""
+    data, layout = _jvm.api("encodeActivity", jactivity)
+    values = np.frombuffer(bytes(data), dtype="<f4")
+    codes = np.frombuffer(bytes(layout), dtype="<i4").tolist()
+    pos = [0, 0]
+
+    def read():
+        tag, n = codes[pos[0]], codes[pos[0] + 1]
+        pos[0] += 2
+        if tag == 1:
+            return [read() for _ in range(n)]
+        shape = codes[pos[0]:pos[0] + n]
+        pos[0] += n
+        size = int(np.prod(shape)) if shape else 1
+        out = values[pos[1]:pos[1] + size].reshape(shape).astype(np.float32)
+        pos[1] += size
+        return out
+
+    return read()
+
+
 def _ints(values):
     return _jvm.int_array(values)
 
@@ -44,13 +86,24 @@ class Layer(JavaValue):
         return str(_jvm.call(self.value, "getName"))
 
     def forward(self, input):
-        """The output for a numpy input (a batch or one record)."""
-        return tensor_from_java(_jvm.call(self.value, "forward", tensor_to_java(input)))
+        """The output for a numpy input, or a (nested) list of them for a table; same for the output."""
+        return activity_from_java(_jvm.api("forward", self.value, activity_to_java(input)))
 
     def backward(self, input, grad_output):
         """The gradient with respect to the input of the last forward; accumulates parameter gradients."""
-        out = _jvm.call(self.value, "backward", tensor_to_java(input), tensor_to_java(grad_output))
-        return tensor_from_java(out)
+        out = _jvm.api("backward", self.value, activity_to_java(input), activity_to_java(grad_output))
+        return activity_from_java(out)
+
+    def __call__(self, *nodes):
+        """A graph node of this layer fed by ``nodes`` (BigDL's functional API): ``Linear(4, 1)(prev)``.
+
+        Called with no node, the layer's node is an input of the graph."""
+        from ferrodl.nn.layers_table import Node
+        for n in nodes:
+            if not isinstance(n, Node):
+                raise TypeError(f"a layer is called on graph nodes, got {type(n).__name__}")
+        seq = _jvm.api("seq", _jvm.java_list([n.value for n in nodes]))
+        return Node(jvalue=_jvm.call(self.value, "inputs", seq))
 
     def training(self):
         _jvm.call(self.value, "training")
@@ -131,10 +184,6 @@ class Layer(JavaValue):
                   None if bias_init_method is None else bias_init_method.value)
         return self
 
-    def __call__(self, *nodes):
-        raise NotImplementedError(
-            "the functional API (Layer()(node), Model(inputs, outputs)) needs the graph container, "
-            "which the Scala API does not have yet")
 
 
 class Container(Layer):

@@ -1,6 +1,7 @@
 //! Layers and containers.
 
 mod batch_normalization;
+pub mod containers;
 mod decorated;
 mod dropout;
 mod im2col;
@@ -19,6 +20,7 @@ mod softmax;
 mod spatial_average_pooling;
 mod spatial_convolution;
 mod spatial_max_pooling;
+pub mod table_ops;
 
 pub use batch_normalization::BatchNormalization;
 pub use decorated::{Decorated, ParamOptions};

@@ -116,6 +116,19 @@ impl Node {
         }
     }
 
+    /// An optional list of non-negative integers (indices, counts); empty when absent.
+    pub fn naturals(&self, key: &str) -> Result<Vec<usize>> {
+        match self.attrs.get(key) {
+            None => Ok(Vec::new()),
+            Some(Attr::Ints(v)) => v
+                .iter()
+                .map(|x| usize::try_from(*x).ok())
+                .collect::<Option<Vec<usize>>>()
+                .ok_or_else(|| self.missing(key, "a list of non-negative integers")),
+            Some(_) => Err(self.missing(key, "a list of non-negative integers")),
+        }
+    }
+
     /// An optional single number (an integer attribute is accepted too).
     pub fn float_or(&self, key: &str, default: f64) -> Result<f64> {
         match self.attrs.get(key) {

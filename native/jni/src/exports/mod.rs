@@ -5,3 +5,4 @@ pub mod criterion;
 pub mod model;
 pub mod optim;
 pub mod system;
+pub mod table;

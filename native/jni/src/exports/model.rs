@@ -8,7 +8,7 @@ use crate::exports::criterion::criterion;
 use crate::guard::guard;
 use crate::handle::{borrow_handle, free_handle, into_handle};
 use ferrodl_core::criterion::{Criterion, LossSum};
-use ferrodl_core::spec::{build_module, decode};
+use ferrodl_core::spec::{build_block, decode};
 use ferrodl_core::{Model, Tensor};
 use jni::objects::{JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JString};
 use jni::sys::{jboolean, jlong};
@@ -18,8 +18,8 @@ const KIND: &str = "model";
 
 /// Builds a model from an encoded description, initialised from `seed`.
 pub fn create(spec: &[u8], seed: i64) -> JniResult<Model<f32>> {
-    let module = build_module::<f32>(&decode(spec)?)?;
-    Ok(Model::new(module, seed as u64)?)
+    let module = build_block::<f32>(&decode(spec)?)?;
+    Ok(Model::from_block(module, seed as u64)?)
 }
 
 /// Runs a forward pass; returns the output's data and shape.
@@ -56,7 +56,7 @@ pub fn train_batch(
     Ok(model.train_batch(crit, input, &target)?)
 }
 
-fn model<'a>(h: jlong) -> JniResult<&'a mut Model<f32>> {
+pub(crate) fn model<'a>(h: jlong) -> JniResult<&'a mut Model<f32>> {
     // SAFETY: model handles come from `createModel` and are owned by one `NativeModel` on the
     // JVM, which serialises calls and frees the handle once (see `handle`).
     unsafe { borrow_handle::<Model<f32>>(h, KIND) }

@@ -61,6 +61,18 @@ public final class Native {
 
   public static native int[] outputShape(long model);
 
+  /**
+   * Forward on a tensor or a table: {@code data} holds all tensors' elements depth first and
+   * {@code layout} the structure (a tensor: 0, rank, dims...; a table: 1, n, items...).
+   */
+  public static native float[] forwardTable(long model, float[] data, int[] layout);
+
+  /** The layout of the last output (see {@link #forwardTable}). */
+  public static native int[] outputLayout(long model);
+
+  /** Backward with a tensor or table gradient; the result is laid out as the last input. */
+  public static native float[] backwardTable(long model, float[] gradData, int[] layout);
+
   public static native float[] backward(long model, float[] gradOutput, int[] shape);
 
   /**
@@ -102,4 +114,7 @@ public final class Native {
   public static native byte[] getOptimState(long optim);
 
   public static native void setOptimState(long optim, byte[] state);
+
+  /** Reports the value a Plateau schedule monitors (validation score or training loss). */
+  public static native void optimObserve(long optim, double value);
 }

@@ -77,4 +77,21 @@ final class NativeModel(spec: Array[Byte], seed: Long)
       )
       (r(0), r(1))
     }
+
+  /** Forward on a tensor or a table. */
+  def forwardActivity(input: ferrodl.nn.abstractnn.Activity): ferrodl.nn.abstractnn.Activity = withHandle { h =>
+    val (data, layout) = ActivityCodec.encode(input)
+    val out = Native.forwardTable(h, data, layout)
+    ActivityCodec.decode(out, Native.outputLayout(h))
+  }
+
+  /** Backward with a tensor or table gradient; the result has the structure of `input`. */
+  def backwardActivity(
+      input: ferrodl.nn.abstractnn.Activity,
+      gradOutput: ferrodl.nn.abstractnn.Activity
+  ): ferrodl.nn.abstractnn.Activity = withHandle { h =>
+    val (data, layout) = ActivityCodec.encode(gradOutput)
+    val g = Native.backwardTable(h, data, layout)
+    ActivityCodec.decode(g, ActivityCodec.encode(input)._2)
+  }
 }

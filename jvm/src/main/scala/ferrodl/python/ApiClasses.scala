@@ -39,10 +39,33 @@ private[python] object ApiClasses {
   /** Classes users never construct (engine plumbing and results). */
   private def isInternal(c: Class[_]): Boolean = {
     val internal = Set(
-      "SpecNode", "SpecModule", "ModelFile", "Module", "SpecOptimMethod", "OptimMethodFile", "Checkpoint",
-      "GradPart", "IterationTiming", "DataBlock", "Batching", "Evaluator", "Predictor", "ModelState",
-      "TrainingProgress", "TrainingState", "AccuracyResult", "MeanResult", "GradientTree", "TrainingLoop",
-      "Executors", "RetryPolicy", "Validation", "Hyper", "Fans", "Regularizer", "ReduceAttrs"
+      "SpecNode",
+      "SpecModule",
+      "ModelFile",
+      "Module",
+      "SpecOptimMethod",
+      "OptimMethodFile",
+      "Checkpoint",
+      "GradPart",
+      "IterationTiming",
+      "DataBlock",
+      "Batching",
+      "Evaluator",
+      "Predictor",
+      "ModelState",
+      "TrainingProgress",
+      "TrainingState",
+      "AccuracyResult",
+      "MeanResult",
+      "GradientTree",
+      "TrainingLoop",
+      "Executors",
+      "RetryPolicy",
+      "Validation",
+      "Hyper",
+      "Fans",
+      "Regularizer",
+      "ReduceAttrs"
     )
     internal.contains(c.getSimpleName) || classOf[Throwable].isAssignableFrom(c)
   }

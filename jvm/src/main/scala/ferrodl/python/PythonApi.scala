@@ -33,7 +33,8 @@ object PythonApi {
     if (rank < 0 || rank > 16) throw new IllegalArgumentException(s"$what: bad rank $rank")
     need(4L * rank)
     val dims = Array.fill(rank)(buf.getInt())
-    if (dims.exists(_ < 0)) throw new IllegalArgumentException(s"$what: negative dimension in ${dims.mkString("[", ", ", "]")}")
+    if (dims.exists(_ < 0))
+      throw new IllegalArgumentException(s"$what: negative dimension in ${dims.mkString("[", ", ", "]")}")
     val n = dims.foldLeft(1L)(_ * _)
     need(4 * n)
     val data = new Array[Float](n.toInt)
@@ -144,6 +145,31 @@ object PythonApi {
     (0 until values.size()).map(values.get(_).doubleValue).toArray
 
   def seq[A](values: java.util.List[A]): Seq[A] = (0 until values.size()).map(values.get)
+
+  /**
+   * An activity (tensor or table) from little-endian floats and the layout of
+   * `ferrodl.engine.ActivityCodec` (a tensor: 0, rank, dims...; a table: 1, n, items...).
+   */
+  def decodeActivity(data: Array[Byte], layout: Array[Int]): ferrodl.nn.abstractnn.Activity =
+    ferrodl.engine.ActivityCodec.decode(floatsFromBytes(data), layout)
+
+  /** `module.forward` on an activity (so a tensor input may give a table output). */
+  def forward(module: AbstractModule, input: ferrodl.nn.abstractnn.Activity): ferrodl.nn.abstractnn.Activity =
+    module.forward(input)
+
+  def backward(
+      module: AbstractModule,
+      input: ferrodl.nn.abstractnn.Activity,
+      gradOutput: ferrodl.nn.abstractnn.Activity
+  ): ferrodl.nn.abstractnn.Activity = module.backward(input, gradOutput)
+
+  /** An activity as `[little-endian floats, little-endian int32 layout]`. */
+  def encodeActivity(a: ferrodl.nn.abstractnn.Activity): Array[Array[Byte]] = {
+    val (data, layout) = ferrodl.engine.ActivityCodec.encode(a)
+    val l = ByteBuffer.allocate(4 * layout.length).order(ByteOrder.LITTLE_ENDIAN)
+    layout.foreach(v => l.putInt(v))
+    Array(floatsToBytes(data), l.array())
+  }
 
   /** Scala's `Option` for a value that may be null (Python's None). */
   def option(value: AnyRef): Option[AnyRef] = Option(value)

@@ -4,7 +4,9 @@ package ferrodl.tensor
  * A dense, row-major tensor of floats: a flat storage array and a shape. It is what crosses JNI
  * (one array copy per call), so it never holds views or offsets.
  */
-class Tensor(val storage: Array[Float], shape: Array[Int]) extends Serializable {
+class Tensor(val storage: Array[Float], shape: Array[Int]) extends ferrodl.nn.abstractnn.Activity {
+  override def isTensor: Boolean = true
+  override def isTable: Boolean = false
   private val dims = shape
   require(dims.forall(_ >= 0), s"negative dimension in shape ${dims.mkString("[", ", ", "]")}")
   require(

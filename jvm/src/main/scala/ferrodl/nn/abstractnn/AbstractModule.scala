@@ -150,6 +150,19 @@ abstract class AbstractModule extends Serializable {
     m.forward(input)
   }
 
+  /** Computes the output for a tensor or a table (for models that take or give tables). */
+  def forward(input: Activity): Activity = {
+    val m = localModel()
+    m.setTraining(train)
+    m.forwardActivity(input)
+  }
+
+  /** Backward for tables: the gradient with respect to `input` of the last forward pass. */
+  def backward(input: Activity, gradOutput: Activity): Activity = localModel().backwardActivity(input, gradOutput)
+
+  /** A node of a graph fed by `nodes` (BigDL's functional API): `Linear(4, 1).inputs(input)`. */
+  def inputs(nodes: ferrodl.nn.ModuleNode*): ferrodl.nn.ModuleNode = new ferrodl.nn.ModuleNode(this, nodes.toVector)
+
   /** Backpropagates `gradOutput` through the last forward pass; accumulates parameter gradients. */
   def backward(input: Tensor, gradOutput: Tensor): Tensor = localModel().backward(input, gradOutput)
 

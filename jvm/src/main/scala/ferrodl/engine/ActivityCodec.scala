@@ -1,0 +1,52 @@
+package ferrodl.engine
+
+import ferrodl.nn.abstractnn.Activity
+import ferrodl.tensor.Tensor
+import ferrodl.utils.{T, Table}
+
+import scala.collection.mutable.ArrayBuffer
+
+/**
+ * How an activity crosses JNI: one `float[]` of every tensor's elements, depth first, and one
+ * `int[]` layout (a tensor: `0, rank, dims...`; a table: `1, n, items...`), as
+ * `ferrodl_core::Activity::encode` reads it.
+ */
+object ActivityCodec {
+
+  def encode(a: Activity): (Array[Float], Array[Int]) = {
+    val layout = ArrayBuffer.empty[Int]
+    val tensors = ArrayBuffer.empty[Tensor]
+    def walk(x: Activity): Unit = x match {
+      case t: Tensor =>
+        layout += 0 += t.dim()
+        layout ++= t.size()
+        tensors += t
+      case t: Table =>
+        layout += 1 += t.length()
+        t.toSeq.foreach(walk)
+      case other => throw new IllegalArgumentException(s"not a tensor or table: $other")
+    }
+    walk(a)
+    val data = new Array[Float](tensors.map(_.nElement()).sum)
+    var o = 0
+    tensors.foreach { t => System.arraycopy(t.storage, 0, data, o, t.nElement()); o += t.nElement() }
+    (data, layout.toArray)
+  }
+
+  def decode(data: Array[Float], layout: Array[Int]): Activity = {
+    var li = 0
+    var di = 0
+    def next(): Int = { val v = layout(li); li += 1; v }
+    def read(): Activity = next() match {
+      case 0 =>
+        val dims = Array.fill(next())(next())
+        val n = dims.product
+        val t = Tensor(java.util.Arrays.copyOfRange(data, di, di + n), dims)
+        di += n
+        t
+      case 1 => T.seq(Seq.fill(next())(read()))
+      case k => throw new IllegalStateException(s"unknown layout tag $k")
+    }
+    read()
+  }
+}

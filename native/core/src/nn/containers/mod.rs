@@ -1,0 +1,14 @@
+//! Containers over activities (tables): Sequential with tables, ConcatTable, ParallelTable,
+//! Concat, and Graph.
+
+mod children;
+mod concat;
+mod concat_table;
+mod graph;
+mod sequential;
+
+pub use children::Children;
+pub use concat::Concat;
+pub use concat_table::{ConcatTable, ParallelTable};
+pub use graph::Graph;
+pub use sequential::ActivitySequential;
