@@ -95,6 +95,8 @@ fn mutated_optimiser_states_give_errors_not_panics() {
     let good = OptimState {
         step: 7,
         buffers: vec![vec![1.0, 2.0], vec![3.0, 4.0]],
+        scalars: vec![0.5],
+        schedule: vec![1.0, 2.0],
     }
     .to_bytes();
     let mut rng = Rng::new(11);

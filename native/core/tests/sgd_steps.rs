@@ -69,6 +69,8 @@ fn state_round_trips_and_rejects_corruption() {
     let s = OptimState {
         step: 42,
         buffers: vec![vec![1.5, -2.0, 3.25], vec![]],
+        scalars: vec![0.5, f64::MAX],
+        schedule: vec![1.0, f64::NEG_INFINITY, 3.0],
     };
     let bytes = s.to_bytes();
     assert_eq!(OptimState::from_bytes(&bytes).expect("decode"), s);

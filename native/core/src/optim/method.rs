@@ -2,7 +2,10 @@
 //! and gradient clipping, applied to the aggregated gradient in one call.
 
 use super::adaptive::Adaptive;
-use super::schedule::Schedule;
+use super::ftrl::Ftrl;
+use super::lars::LarsSgd;
+use super::lbfgs::Lbfgs;
+use super::schedule::{Clock, Next, Schedule};
 use super::sgd::Sgd;
 use super::state::OptimState;
 use crate::error::{Error, Result};
@@ -12,6 +15,9 @@ use crate::error::{Error, Result};
 pub enum Rule {
     Sgd(Sgd),
     Adaptive(Adaptive),
+    Ftrl(Ftrl),
+    LarsSgd(LarsSgd),
+    Lbfgs(Lbfgs),
 }
 
 /// Gradient clipping, applied before the update (both may be set, constant first).
@@ -82,6 +88,9 @@ impl OptimMethod {
         let rule = match self.rule {
             Rule::Sgd(s) => Rule::Sgd(s.validated()?),
             Rule::Adaptive(a) => Rule::Adaptive(a.validated()?),
+            Rule::Ftrl(f) => Rule::Ftrl(f.validated()?),
+            Rule::LarsSgd(l) => Rule::LarsSgd(l.validated()?),
+            Rule::Lbfgs(l) => Rule::Lbfgs(l.validated()?),
         };
         Ok(OptimMethod {
             rule,
@@ -90,9 +99,60 @@ impl OptimMethod {
         })
     }
 
+    /// The schedule's state in `state`, or its initial state before the first step.
+    fn schedule_state<'a>(&self, state: &'a OptimState) -> std::borrow::Cow<'a, [f64]> {
+        if state.schedule.is_empty() {
+            self.schedule.initial_state().into()
+        } else {
+            state.schedule.as_slice().into()
+        }
+    }
+
+    /// What the schedule decides for the next step, in epoch `epoch` (1-based).
+    fn next(&self, state: &OptimState, epoch: u64) -> Result<Next> {
+        self.schedule.next(
+            self.learning_rate,
+            Clock::new(state.step, epoch),
+            &self.schedule_state(state),
+        )
+    }
+
     /// The learning rate the next step uses, in epoch `epoch` (1-based).
-    pub fn current_rate(&self, state: &OptimState, epoch: u64) -> f64 {
-        self.schedule.rate(self.learning_rate, state.step, epoch)
+    pub fn current_rate(&self, state: &OptimState, epoch: u64) -> Result<f64> {
+        Ok(self.next(state, epoch)?.rate)
+    }
+
+    /// Records the monitored value (validation score or training loss) for a `Plateau`
+    /// schedule; without one, nothing happens.
+    pub fn observe(&self, state: &mut OptimState, value: f64) -> Result<()> {
+        if !self.schedule.has_plateau() {
+            return Ok(());
+        }
+        let mut s = self.schedule_state(state).into_owned();
+        if s.len() != self.schedule.state_len() {
+            return Err(Error::state(
+                "learning-rate schedule",
+                "the saved state does not fit the schedule",
+            ));
+        }
+        self.schedule.observe(value, &mut s);
+        state.schedule = s;
+        Ok(())
+    }
+
+    /// As [`OptimMethod::step`], on `state` in place; when the schedule cannot give a rate (a
+    /// `Plateau` without its monitored value), nothing changes.
+    pub fn step_in_place(
+        &self,
+        weights: &mut [f32],
+        grads: &mut [f32],
+        epoch: u64,
+        state: &mut OptimState,
+    ) -> Result<()> {
+        self.next(state, epoch)?;
+        let before = std::mem::take(state);
+        *state = self.step(weights, grads, epoch, before)?;
+        Ok(())
     }
 
     /// Clips `grads` in place, then updates `weights` in place; returns the next state.
@@ -104,10 +164,16 @@ impl OptimMethod {
         state: OptimState,
     ) -> Result<OptimState> {
         self.clipping.apply(grads);
-        let lr = self.current_rate(&state, epoch);
-        match &self.rule {
-            Rule::Sgd(s) => s.step_at(weights, grads, lr, state),
+        let next = self.next(&state, epoch)?;
+        let (lr, wd) = (next.rate, next.weight_decay);
+        let mut state = match &self.rule {
+            Rule::Sgd(s) => s.step_with(weights, grads, lr, wd, state),
             Rule::Adaptive(a) => a.step(weights, grads, lr, state),
-        }
+            Rule::Ftrl(f) => f.step(weights, grads, lr, state),
+            Rule::LarsSgd(l) => l.step(weights, grads, lr, wd, state),
+            Rule::Lbfgs(l) => l.step(weights, grads, lr, state),
+        }?;
+        state.schedule = next.state;
+        Ok(state)
     }
 }

@@ -1,14 +1,27 @@
 //! Optimisation methods. Each is pure: `step(weights, grads, state) -> state`, where the weights
-//! are updated in place and the state (step count and any buffers) serialises to bytes.
+//! are updated in place and the state (step count, buffers, scalars, the schedule's state)
+//! serialises to bytes.
 
 mod adaptive;
+mod ftrl;
+mod lars;
+mod lbfgs;
 mod method;
+mod plateau;
 mod schedule;
+mod schedule_epoch;
+mod sequential_schedule;
 mod sgd;
 mod state;
 
 pub use adaptive::Adaptive;
+pub use ftrl::Ftrl;
+pub use lars::LarsSgd;
+pub use lbfgs::Lbfgs;
 pub use method::{Clipping, OptimMethod, Rule};
-pub use schedule::Schedule;
+pub use plateau::Plateau;
+pub use schedule::{Clock, Next, Schedule};
+pub use schedule_epoch::{DecayTable, Regime};
+pub use sequential_schedule::SequentialSchedule;
 pub use sgd::Sgd;
 pub use state::OptimState;

@@ -4,12 +4,14 @@ use super::state::OptimState;
 use crate::error::{Error, Result};
 
 /// BigDL's `SGD(learningRate = 1e-3, learningRateDecay = 0, weightDecay = 0, momentum = 0,
-/// dampening = momentum, nesterov = false)`.
+/// dampening = momentum, nesterov = false, learningRates = null, weightDecays = null)`.
 ///
 /// At step `t` (from 0), `lr_t = learningRate / (1 + t · learningRateDecay)` and
-/// `g = grad + weightDecay · w`. With momentum, `v = g` on the first step and
+/// `g = grad + weightDecay · w`, or, when `weightDecay` is 0 and `weightDecays` is set,
+/// `g = grad + weightDecays ⊙ w`. With momentum, `v = g` on the first step and
 /// `v = momentum · v + (1 - dampening) · g` after; the update uses `g + momentum · v` (Nesterov)
-/// or `v`. Then `w -= lr_t · update`.
+/// or `v`. Then `w -= lr_t · update`, or `w -= lr_t · learningRates ⊙ update` when
+/// `learningRates` is set. Both per-parameter vectors have one value per weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sgd {
     pub learning_rate: f64,
@@ -18,6 +20,10 @@ pub struct Sgd {
     pub momentum: f64,
     pub dampening: f64,
     pub nesterov: bool,
+    /// Per-parameter learning-rate multipliers (BigDL's `learningRates`).
+    pub learning_rates: Option<Vec<f32>>,
+    /// Per-parameter weight decays (BigDL's `weightDecays`), used when `weight_decay` is 0.
+    pub weight_decays: Option<Vec<f32>>,
 }
 
 impl Default for Sgd {
@@ -29,6 +35,8 @@ impl Default for Sgd {
             momentum: 0.0,
             dampening: 0.0,
             nesterov: false,
+            learning_rates: None,
+            weight_decays: None,
         }
     }
 }
@@ -68,6 +76,18 @@ impl Sgd {
                 "Nesterov momentum needs momentum > 0 and dampening = 0",
             ));
         }
+        for (what, v) in [
+            ("learningRates", &self.learning_rates),
+            ("weightDecays", &self.weight_decays),
+        ] {
+            if let Some(index) = v.iter().flatten().position(|x| !x.is_finite()) {
+                return Err(Error::NonFinite {
+                    op: "SGD".into(),
+                    what: what.into(),
+                    index,
+                });
+            }
+        }
         Ok(self)
     }
 
@@ -93,49 +113,74 @@ impl Sgd {
         weights: &mut [f32],
         grads: &[f32],
         lr: f64,
+        state: OptimState,
+    ) -> Result<OptimState> {
+        self.step_with(weights, grads, lr, None, state)
+    }
+
+    /// Checks that a buffer has one value per weight.
+    fn check_len(what: &str, expected: usize, actual: usize) -> Result<()> {
+        if expected == actual {
+            Ok(())
+        } else {
+            Err(Error::BufferSize {
+                op: "SGD".into(),
+                what: what.into(),
+                expected,
+                actual,
+            })
+        }
+    }
+
+    /// One step at rate `lr`, with `weight_decay` (an `EpochSchedule` regime's) in place of the
+    /// method's own when given; returns the next state.
+    pub fn step_with(
+        &self,
+        weights: &mut [f32],
+        grads: &[f32],
+        lr: f64,
+        weight_decay: Option<f64>,
         mut state: OptimState,
     ) -> Result<OptimState> {
-        if weights.len() != grads.len() {
-            return Err(Error::BufferSize {
-                op: "SGD".into(),
-                what: "gradient".into(),
-                expected: weights.len(),
-                actual: grads.len(),
-            });
+        let n = weights.len();
+        Self::check_len("gradient", n, grads.len())?;
+        let wd = weight_decay.unwrap_or(self.weight_decay);
+        // BigDL: a scalar weight decay wins over the per-parameter ones.
+        let wds = self.weight_decays.as_deref().filter(|_| wd == 0.0);
+        if let Some(v) = wds {
+            Self::check_len("weightDecays", n, v.len())?;
         }
+        if let Some(v) = &self.learning_rates {
+            Self::check_len("learningRates", n, v.len())?;
+        }
+        let decay = |i: usize, w: f32| match wds {
+            Some(v) => v[i] * w,
+            None => wd as f32 * w,
+        };
+        let scale = |i: usize| self.learning_rates.as_ref().map_or(1.0, |v| v[i]);
         let lr = lr as f32;
-        let (wd, mom, damp) = (
-            self.weight_decay as f32,
-            self.momentum as f32,
-            self.dampening as f32,
-        );
+        let (mom, damp) = (self.momentum as f32, self.dampening as f32);
         if self.momentum == 0.0 {
-            for (w, g) in weights.iter_mut().zip(grads) {
-                *w -= lr * (g + wd * *w);
+            for i in 0..n {
+                let g = grads[i] + decay(i, weights[i]);
+                weights[i] -= lr * (scale(i) * g);
             }
         } else {
             let first = state.buffers.is_empty();
             if first {
-                state.buffers.push(vec![0.0; weights.len()]);
+                state.buffers.push(vec![0.0; n]);
             }
             let v = &mut state.buffers[0];
-            if v.len() != weights.len() {
-                return Err(Error::BufferSize {
-                    op: "SGD".into(),
-                    what: "momentum".into(),
-                    expected: weights.len(),
-                    actual: v.len(),
-                });
-            }
-            for ((w, g), v) in weights.iter_mut().zip(grads).zip(v.iter_mut()) {
-                let g = g + wd * *w;
-                *v = if first {
+            Self::check_len("momentum", n, v.len())?;
+            for i in 0..n {
+                let g = grads[i] + decay(i, weights[i]);
+                v[i] = if first {
                     g
                 } else {
-                    mom * *v + (1.0 - damp) * g
+                    mom * v[i] + (1.0 - damp) * g
                 };
-                let update = if self.nesterov { g + mom * *v } else { *v };
-                *w -= lr * update;
+                let update = if self.nesterov { g + mom * v[i] } else { v[i] };
+                weights[i] -= lr * (scale(i) * update);
             }
         }
         state.step += 1;

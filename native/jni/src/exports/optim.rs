@@ -20,8 +20,14 @@ impl Optim {
     /// One step in epoch `epoch` (1-based): `grads` are clipped, `weights` updated, in place.
     pub fn step(&mut self, weights: &mut [f32], grads: &mut [f32], epoch: i32) -> JniResult<()> {
         let epoch = epoch_of(epoch)?;
-        let state = std::mem::take(&mut self.state);
-        self.state = self.method.step(weights, grads, epoch, state)?;
+        self.method
+            .step_in_place(weights, grads, epoch, &mut self.state)?;
+        Ok(())
+    }
+
+    /// Records the value a `Plateau` schedule monitors (validation score or training loss).
+    pub fn observe(&mut self, value: f64) -> JniResult<()> {
+        self.method.observe(&mut self.state, value)?;
         Ok(())
     }
 }
@@ -100,8 +106,18 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimRate<'l>(
 ) -> jdouble {
     guard(env, |_| {
         let o = optim(h)?;
-        Ok(o.method.current_rate(&o.state, epoch_of(epoch)?))
+        Ok(o.method.current_rate(&o.state, epoch_of(epoch)?)?)
     })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_optimObserve<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    value: jdouble,
+) {
+    guard(env, |_| optim(h)?.observe(value))
 }
 
 #[no_mangle]
