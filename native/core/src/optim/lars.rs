@@ -89,7 +89,13 @@ impl LarsSgd {
         };
         let total: usize = blocks.iter().sum();
         if total != n {
-            return Err(size("block sizes' (sum of LarsSGD blocks)", total));
+            return Err(Error::invalid(
+                "LarsSGD",
+                format!(
+                    "the blocks hold {total} parameters, the model has {n}: give \
+                     LarsSGD.perLayer the model being trained"
+                ),
+            ));
         }
         if state.buffers.is_empty() {
             state.buffers.push(vec![0.0; n]);

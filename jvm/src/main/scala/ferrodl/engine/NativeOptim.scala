@@ -10,6 +10,9 @@ final class NativeOptim(handle: Long) extends NativeHandle("NativeOptim", handle
   /** The learning rate the next step uses in `epoch`. */
   def currentRate(epoch: Int = 1): Double = withHandle(h => Native.optimRate(h, epoch))
 
+  /** Reports the value a `Plateau` schedule monitors (validation score or training loss). */
+  def observe(value: Double): Unit = withHandle(h => Native.optimObserve(h, value))
+
   def getState(): Array[Byte] = withHandle(Native.getOptimState)
 
   def setState(state: Array[Byte]): Unit = withHandle(h => Native.setOptimState(h, state))

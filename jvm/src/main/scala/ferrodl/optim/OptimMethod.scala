@@ -51,11 +51,24 @@ abstract class OptimMethod extends Serializable {
     o
   }
 
-  /** A short description for logs. */
+  /**
+   * What a `Plateau` in the schedule monitors (`"score"` or `"Loss"`), for the training loop to
+   * report; `None` without a Plateau.
+   */
+  private[ferrodl] def plateauMonitor: Option[String] = {
+    def find(n: SpecNode): Option[String] =
+      if (n.kind == "Plateau") {
+        n.attrs.collectFirst { case ("monitor", SpecAttr.Str(m)) => m }.orElse(Some("score"))
+      } else n.children.view.flatMap(find).headOption
+    toSpec().children.view.flatMap(find).headOption
+  }
+
+  /** A short description for logs (per-parameter vectors by their length). */
   def describe(): String = {
+    def list(v: Seq[Any]): String = if (v.length > 8) s"<${v.length} values>" else v.mkString(",")
     val args = attrs.map {
-      case (k, SpecAttr.Floats(v)) => s"$k=${v.mkString(",")}"
-      case (k, SpecAttr.Ints(v)) => s"$k=${v.mkString(",")}"
+      case (k, SpecAttr.Floats(v)) => s"$k=${list(v)}"
+      case (k, SpecAttr.Ints(v)) => s"$k=${list(v)}"
       case (k, SpecAttr.Str(v)) => s"$k=$v"
     }
     s"$kind(${args.mkString(", ")}${Option(schedule).map(s => s", schedule=$s").getOrElse("")})"

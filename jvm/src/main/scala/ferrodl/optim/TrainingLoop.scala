@@ -34,6 +34,9 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
   private var progress: TrainingProgress = _
   private var optim: NativeOptim = _
 
+  /** What a Plateau schedule monitors ("score" or "Loss"), reported to the native method. */
+  private val monitor: Option[String] = method.plateauMonitor
+
   def run(): AbstractModule = {
     val numSamples = opt.prepare()
     try {
@@ -102,6 +105,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
         optim.step(weights, part.grads, progress.epoch)
         val t3 = System.nanoTime()
         val loss = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
+        if (monitor.contains("Loss")) optim.observe(loss)
         val timing = IterationTiming(
           part.fetchNanos / 1e6 + part.broadcastNanos / 1e6,
           part.computeNanos / 1e6,
@@ -117,7 +121,8 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
             f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
             f"aggregate ${timing.aggregateMs}%.1f ms)"
         )
-        opt.status = f"epoch ${progress.epoch} $records/$numSamples iteration ${progress.iteration} loss $loss%.5f $throughput%.0f records/s"
+        opt.status =
+          f"epoch ${progress.epoch} $records/$numSamples iteration ${progress.iteration} loss $loss%.5f $throughput%.0f records/s"
         if (!java.lang.Double.isFinite(loss)) {
           throw new IllegalStateException(s"loss became $loss at $label; lower the learning rate")
         }
@@ -190,6 +195,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       val better = progress.bestScore.isNaN ||
         (if (v.methods.head.higherIsBetter) score > progress.bestScore else score < progress.bestScore)
       progress = progress.copy(score = score, bestScore = if (better) score else progress.bestScore)
+      if (monitor.contains("score")) optim.observe(score)
     }
   }
 
