@@ -118,3 +118,64 @@ fn corrupted_saved_states_give_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn mutated_descriptions_of_methods_and_schedules_give_errors_not_panics() {
+    use ferrodl_core::spec::{decode, encode, Node};
+    let f = fixtures();
+    let per_parameter = (get(&f, "mlp/learningRates"), get(&f, "mlp/weightDecays"));
+    let huge = Node::new("SGD").child(
+        Node::new("SequentialSchedule")
+            .ints("maxIterations", &[i64::MAX, i64::MAX, 5])
+            .child(Node::new("Warmup"))
+            .child(Node::new("Plateau"))
+            .child(Node::new("Step").ints("stepSize", &[i64::MAX])),
+    );
+    let mut descriptions: Vec<Node> = cases(per_parameter).into_iter().map(|c| c.2).collect();
+    descriptions.push(huge);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut built = 0;
+    for desc in descriptions {
+        let good = encode(&desc);
+        for round in 0..200 {
+            let mut bytes = good.clone();
+            if round > 0 {
+                for _ in 0..1 + next() % 3 {
+                    let i = (next() % bytes.len() as u64) as usize;
+                    bytes[i] = next() as u8;
+                }
+            }
+            let epochs: Vec<u64> = (0..6).map(|_| 1 + next() % 5).collect();
+            let outcome = std::panic::catch_unwind(|| {
+                let Ok(node) = decode(&bytes) else {
+                    return false;
+                };
+                let Ok(m) = build_optim(&node) else {
+                    return false;
+                };
+                let mut state = OptimState::default();
+                let mut w = vec![0.5f32; 26];
+                for e in &epochs {
+                    let _ = m.observe(&mut state, 0.5 * *e as f64);
+                    let mut g = vec![0.1f32; 26];
+                    let _ = m.step_in_place(&mut w, &mut g, *e, &mut state);
+                }
+                true
+            });
+            match outcome {
+                Ok(ok) => built += ok as usize,
+                Err(_) => panic!("panicked on a mutation of {}", desc.kind),
+            }
+        }
+    }
+    assert!(
+        built > 500,
+        "only {built} mutations built: not exercising the steps"
+    );
+}

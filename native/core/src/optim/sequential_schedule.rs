@@ -80,8 +80,10 @@ impl SequentialSchedule {
 
     /// `(excludeIterations, excludeIterations + maxIteration)` of stage `i`.
     fn bounds(&self, i: usize) -> (u64, u64) {
-        let before: u64 = self.stages[..i].iter().map(|(_, m)| *m).sum();
-        (before, before + self.stages[i].1)
+        let before = self.stages[..i]
+            .iter()
+            .fold(0u64, |a, (_, m)| a.saturating_add(*m));
+        (before, before.saturating_add(self.stages[i].1))
     }
 
     /// The rate of the step at `clock` and the state after it.
