@@ -7,6 +7,8 @@
 #     the same weights, byte for byte, as the uninterrupted run;
 #   lost executor: one executor JVM is killed mid-training in local-cluster; training completes
 #     and still reaches 0.95;
+#   a graph with two inputs and two outputs trains with a ParallelCriterion in local-cluster to a
+#     test loss <= 0.35;
 #   LeNet-5 (the talk's walkthrough: validation, checkpoints, summaries, plot) 10 epochs of SGD
 #     >= 0.985 on Spark, and the same in this JVM with LocalOptimizer, within 0.5% of it;
 #   LeNet-5 3 epochs of Adam (Step schedule, gradient clipping) >= 0.98.
@@ -118,6 +120,17 @@ if wait "$job" && [ -n "${executor:-}" ]; then
   pass "lost-executor ($((SECONDS - start)) s): executor $executor killed at iteration 150; Top1 $(top1 "$log")"
 else
   fail "lost-executor" "$log"
+fi
+
+# A graph with two inputs and two outputs (ParallelCriterion) on real executor JVMs.
+start=$SECONDS
+log="$logs/two-towers-cluster.log"
+if "$SPARK_HOME/bin/spark-submit" --master 'local-cluster[2,1,1024]' --driver-memory 2g --executor-memory 1g \
+    --conf spark.ui.enabled=false --jars "$FERRODL_JAR" --class ferrodl.examples.TwoTowers "$FERRODL_EXAMPLES_JAR" \
+    --data "$data" --epochs 2 --expect-loss 0.35 >"$log" 2>&1; then
+  pass "two-towers-cluster ($((SECONDS - start)) s): $(grep -E '^Test loss' "$log")"
+else
+  fail "two-towers-cluster ($((SECONDS - start)) s)" "$log"
 fi
 
 walkthrough=(--checkpoint "$logs/lenet/ckpt" --summary "$logs/lenet/logs" --plot "$logs/lenet/curves.png")

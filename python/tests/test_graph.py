@@ -48,3 +48,29 @@ def test_a_graph_trains_on_spark(sc):
     Optimizer(model=model, training_rdd=data, criterion=ClassNLLCriterion(), end_trigger=MaxEpoch(3),
               batch_size=32, optim_method=SGD(learningrate=0.2)).optimize(progress=False)
     assert model.evaluate(data, 64, [Top1Accuracy()])[0].result > 0.95
+
+
+def test_two_inputs_and_two_outputs_train_with_a_parallel_criterion(sc):
+    rng = np.random.RandomState(5)
+    rows = []
+    for i in range(400):
+        c = i % 2
+        a = rng.randn(3).astype(np.float32) + 2 * c
+        b = rng.randn(2).astype(np.float32) - 2 * c
+        rows.append(Sample.from_ndarray([a, b], [np.array([c + 1.0]), np.array([a.sum() + b.sum()])]))
+    data = sc.parallelize(rows, 2)
+    in_a, in_b = Input(), Input()
+    merged = JoinTable(1, 1)(Linear(3, 4)(in_a), Linear(2, 4)(in_b))
+    hidden = Tanh()(merged)
+    cls = LogSoftMax()(Linear(8, 2)(hidden))
+    reg = Linear(8, 1)(hidden)
+    model = Model([in_a, in_b], [cls, reg])
+    from ferrodl.nn.criterion import ClassNLLCriterion, MSECriterion, ParallelCriterion
+    crit = ParallelCriterion().add(ClassNLLCriterion(), 1.0).add(MSECriterion(), 0.1)
+    x = [np.stack([r.features[0] for r in rows[:64]]), np.stack([r.features[1] for r in rows[:64]])]
+    y = [np.stack([r.label[0] for r in rows[:64]]).ravel(), np.stack([r.label[1] for r in rows[:64]])]
+    before = crit.forward(model.forward(x), y)
+    Optimizer(model=model, training_rdd=data, criterion=crit, end_trigger=MaxEpoch(10), batch_size=40,
+              optim_method=SGD(learningrate=0.05)).optimize(progress=False)
+    after = crit.forward(model.forward(x), y)
+    assert after < 0.5 * before, (before, after)

@@ -2,7 +2,7 @@
 
 use crate::activity::Activity;
 use crate::activity_module::{ActivityModule, Leaf};
-use crate::criterion::{Criterion, LossSum};
+use crate::criterion::{ActivityCriterion, Criterion, CriterionRef, LossSum};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
@@ -221,21 +221,31 @@ impl<T: Element> Model<T> {
         input: Tensor<T>,
         target: &Tensor<T>,
     ) -> Result<LossSum> {
+        self.train_batch_activity(
+            &CriterionRef(criterion),
+            Activity::Tensor(input),
+            &Activity::Tensor(target.clone()),
+        )
+    }
+
+    /// [`Model::train_batch`] for models and criterions over tables (several inputs or outputs).
+    pub fn train_batch_activity(
+        &mut self,
+        criterion: &dyn ActivityCriterion<T>,
+        input: Activity<T>,
+        target: &Activity<T>,
+    ) -> Result<LossSum> {
         self.zero_grad();
         self.set_training(true);
-        self.forward(input)?;
-        let output = self.output_tensor()?;
-        let (loss, grad) = (
-            criterion.loss_sum(output, target)?,
-            Activity::Tensor(criterion.grad_sum(output, target)?),
-        );
-        match &self.last {
-            Some((input, output)) => {
-                self.module
-                    .backward_params(&self.weights, &mut self.grads, input, output, &grad)?
-            }
-            None => return Err(Error::state("train", "forward produced no output")),
-        }
+        self.forward_activity(input)?;
+        let (input, output) = self
+            .last
+            .as_ref()
+            .ok_or_else(|| Error::state("train", "forward produced no output"))?;
+        let loss = criterion.loss_sum(output, target)?;
+        let grad = criterion.grad_sum(output, target)?;
+        self.module
+            .backward_params(&self.weights, &mut self.grads, input, output, &grad)?;
         // Penalties scale with the normaliser, so that after the driver divides the summed
         // gradients by the total normaliser each update carries exactly one penalty gradient.
         let scale = if criterion.size_average() {

@@ -11,12 +11,15 @@ class Criterion(JavaValue):
     """The base of every criterion: loss and gradient on numpy arrays."""
 
     def forward(self, input, target):
-        """The loss (a float) of ``input`` against ``target``."""
-        return float(_jvm.call(self.value, "forward", tensor_to_java(input), tensor_to_java(target)))
+        """The loss (a float) of ``input`` against ``target`` (numpy arrays, or lists of them for tables)."""
+        from ferrodl.nn.layer_base import activity_to_java
+        return float(_jvm.api("criterionForward", self.value, activity_to_java(input), activity_to_java(target)))
 
     def backward(self, input, target):
-        """The gradient of the loss with respect to ``input``."""
-        return tensor_from_java(_jvm.call(self.value, "backward", tensor_to_java(input), tensor_to_java(target)))
+        """The gradient of the loss with respect to ``input`` (a list for a table input)."""
+        from ferrodl.nn.layer_base import activity_from_java, activity_to_java
+        return activity_from_java(
+            _jvm.api("criterionBackward", self.value, activity_to_java(input), activity_to_java(target)))
 
 
 def _tensor_or_none(weights):
@@ -271,3 +274,20 @@ class TimeDistributedCriterion(Criterion):
     def __init__(self, criterion, size_average=False, dimension=2, bigdl_type="float"):
         self.criterion = criterion
         super().__init__(criterion.value, bool(size_average), int(dimension))
+
+
+class ParallelCriterion(Criterion):
+    """A weighted sum of criterions over tables: criterion i gets element i of input and target
+    (the whole target for each with ``repeat_target``). Trains models with several outputs."""
+
+    scala_class = "ferrodl.nn.ParallelCriterion"
+
+    def __init__(self, repeat_target=False, bigdl_type="float"):
+        super().__init__(bool(repeat_target))
+        self.criterions = []
+
+    def add(self, criterion, weight=1.0):
+        """Adds ``criterion`` with ``weight``."""
+        _jvm.call(self.value, "add", criterion.value, float(weight))
+        self.criterions.append((criterion, float(weight)))
+        return self

@@ -105,15 +105,22 @@ class OptimMethod(JavaValue):
 
 
 class SGD(OptimMethod):
+    """BigDL's SGD; ``learningrates`` and ``weightdecays`` are per-parameter multipliers (arrays the
+    length of the flat weights)."""
+
     scala_class = "ferrodl.optim.SGD"
 
     def __init__(self, learningrate=1e-3, learningrate_decay=0.0, weightdecay=0.0, momentum=0.0,
                  dampening=DOUBLEMAX, nesterov=False, leaningrate_schedule=None, learningrates=None,
                  weightdecays=None, bigdl_type="float"):
-        if learningrates is not None or weightdecays is not None:
-            raise NotImplementedError("per-parameter learningrates/weightdecays are not supported yet")
+        from ferrodl.util.common import tensor_to_java
+        import numpy as np
+
+        def flat(a):
+            return None if a is None else tensor_to_java(np.asarray(a, dtype=np.float32).ravel())
         super().__init__(float(learningrate), float(learningrate_decay), float(weightdecay), float(momentum),
-                         float(dampening), bool(nesterov), leaningrate_schedule)
+                         float(dampening), bool(nesterov), leaningrate_schedule, flat(learningrates),
+                         flat(weightdecays))
 
 
 class Adam(OptimMethod):

@@ -49,27 +49,44 @@ def tensor_from_java(jtensor):
 
 
 class Sample:
-    """A record: feature and label arrays (class labels are 1-based, as in BigDL)."""
+    """A record: feature and label arrays (class labels are 1-based, as in BigDL). ``features`` and
+    ``label`` may be lists of arrays, for models with several inputs or criterions over tables."""
 
     def __init__(self, features, label):
-        self.features = np.asarray(features, dtype=np.float32)
-        self.label = np.asarray(label, dtype=np.float32)
-        if self.label.ndim == 0:
-            self.label = self.label.reshape(1)
+        def arrays(x, what):
+            # A list of ndarrays is several tensors; anything else (an ndarray, a number, nested
+            # lists of numbers) is one.
+            several = isinstance(x, (list, tuple)) and len(x) > 0 and all(isinstance(e, np.ndarray) for e in x)
+            xs = list(x) if several else [x]
+            out = [np.asarray(a, dtype=np.float32) for a in xs]
+            if any(a.size == 0 for a in out):
+                raise ValueError(f"a Sample's {what} must not be empty")
+            return [a.reshape(1) if a.ndim == 0 else a for a in out]
+        self._features = arrays(features, "features")
+        self._labels = arrays(label, "label")
+
+    @property
+    def features(self):
+        """The feature array, or the list of them when there are several."""
+        return self._features if len(self._features) > 1 else self._features[0]
+
+    @property
+    def label(self):
+        """The label array, or the list of them when there are several."""
+        return self._labels if len(self._labels) > 1 else self._labels[0]
 
     @classmethod
     def from_ndarray(cls, features, label):
-        """A Sample from a feature ndarray and a label (a number or an ndarray)."""
-        if isinstance(features, (list, tuple)):
-            raise TypeError("Sample.from_ndarray takes one feature ndarray (tables are not supported yet)")
+        """A Sample from a feature ndarray (or a list of them) and a label (a number, an ndarray or a list)."""
         return cls(features, label)
 
     def to_bytes(self):
-        """The record as ``PythonApi`` reads it: two little-endian tensors."""
-        return _tensor_bytes(self.features) + _tensor_bytes(self.label)
+        """The record as ``PythonApi.sampleFromBytes`` reads it: counted lists of little-endian tensors."""
+        return (struct.pack("<i", len(self._features)) + b"".join(_tensor_bytes(a) for a in self._features)
+                + struct.pack("<i", len(self._labels)) + b"".join(_tensor_bytes(a) for a in self._labels))
 
     def __repr__(self):
-        return f"Sample(features: {self.features.shape}, label: {self.label.tolist()})"
+        return f"Sample(features: {[a.shape for a in self._features]}, label: {[a.tolist() for a in self._labels]})"
 
 
 def to_sample_rdd(rdd):

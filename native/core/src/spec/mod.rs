@@ -1,6 +1,7 @@
 //! Model descriptions: the tree of layer types and arguments the JVM sends to build a model,
 //! its binary encoding, and the factory that turns it into modules and criterions.
 
+mod activity_criterion_factory;
 mod block_factory;
 mod codec;
 mod criterion_factory;
@@ -9,6 +10,7 @@ mod init_factory;
 mod node;
 mod optim_factory;
 
+pub use activity_criterion_factory::build_activity_criterion;
 pub use block_factory::{build_block, needs_activity, ACTIVITY_KINDS};
 pub use codec::{decode, encode, MAGIC, VERSION};
 pub use criterion_factory::build_criterion;

@@ -7,9 +7,9 @@ use crate::error::JniResult;
 use crate::exports::criterion::criterion;
 use crate::guard::guard;
 use crate::handle::{borrow_handle, free_handle, into_handle};
-use ferrodl_core::criterion::{Criterion, LossSum};
+use ferrodl_core::criterion::{ActivityCriterion, LossSum};
 use ferrodl_core::spec::{build_block, decode};
-use ferrodl_core::{Model, Tensor};
+use ferrodl_core::{Activity, Model, Tensor};
 use jni::objects::{JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JString};
 use jni::sys::{jboolean, jlong};
 use jni::EnvUnowned;
@@ -47,13 +47,13 @@ pub fn backward(model: &mut Model<f32>, grad_output: Tensor<f32>) -> JniResult<V
 /// accumulates those of the summed loss on one batch.
 pub fn train_batch(
     model: &mut Model<f32>,
-    crit: &dyn Criterion<f32>,
-    input: Tensor<f32>,
-    target: Tensor<f32>,
+    crit: &dyn ActivityCriterion<f32>,
+    input: Activity<f32>,
+    target: Activity<f32>,
     seed: i64,
 ) -> JniResult<LossSum> {
     model.reseed(seed as u64);
-    Ok(model.train_batch(crit, input, &target)?)
+    Ok(model.train_batch_activity(crit, input, &target)?)
 }
 
 pub(crate) fn model<'a>(h: jlong) -> JniResult<&'a mut Model<f32>> {
@@ -256,7 +256,13 @@ pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
         let x = read_tensor(env, &x, &x_shape, "trainBatch")?;
         let t = read_tensor(env, &t, &t_shape, "trainBatch")?;
         let m = model(h)?;
-        let loss = train_batch(m, criterion(crit)?.as_ref(), x, t, seed)?;
+        let loss = train_batch(
+            m,
+            criterion(crit)?.as_ref(),
+            Activity::Tensor(x),
+            Activity::Tensor(t),
+            seed,
+        )?;
         write_floats(env, &grads_out, m.grads(), "trainBatch")?;
         new_doubles(env, &[loss.sum, loss.norm])
     })

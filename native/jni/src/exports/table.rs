@@ -1,12 +1,14 @@
 //! Forward and backward with tables: an activity crosses as one `float[]` of all its tensors'
 //! elements and one `int[]` layout (see `ferrodl_core::Activity::encode`).
 
-use crate::arrays::{new_floats, new_i32s, read_floats, read_ints};
+use crate::arrays::{new_doubles, new_floats, new_i32s, read_floats, read_ints, write_floats};
 use crate::error::JniResult;
+use crate::exports::criterion::criterion;
 use crate::exports::model::model;
+use crate::exports::model::train_batch;
 use crate::guard::guard;
 use ferrodl_core::{Activity, Error, Model};
-use jni::objects::{JClass, JFloatArray, JIntArray};
+use jni::objects::{JClass, JDoubleArray, JFloatArray, JIntArray};
 use jni::sys::jlong;
 use jni::EnvUnowned;
 
@@ -78,6 +80,84 @@ pub extern "system" fn Java_ferrodl_engine_Native_backwardTable<'l>(
             &read_floats(env, &data)?,
             &read_ints(env, &layout)?,
         )?;
+        new_floats(env, &g)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_trainBatchTable<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    crit: jlong,
+    x: JFloatArray<'l>,
+    x_layout: JIntArray<'l>,
+    t: JFloatArray<'l>,
+    t_layout: JIntArray<'l>,
+    grads_out: JFloatArray<'l>,
+    seed: jlong,
+) -> JDoubleArray<'l> {
+    guard(env, |env| {
+        let x = Activity::decode(&read_ints(env, &x_layout)?, &read_floats(env, &x)?)?;
+        let t = Activity::decode(&read_ints(env, &t_layout)?, &read_floats(env, &t)?)?;
+        let loss = train_batch(model(h)?, criterion(crit)?.as_ref(), x, t, seed)?;
+        write_floats(env, &grads_out, model(h)?.grads(), "trainBatchTable")?;
+        new_doubles(env, &[loss.sum, loss.norm])
+    })
+}
+
+/// A criterion's loss on a tensor or table input and target.
+pub fn criterion_forward_table(
+    c: &dyn ferrodl_core::criterion::ActivityCriterion<f32>,
+    x: (&[f32], &[i32]),
+    t: (&[f32], &[i32]),
+) -> JniResult<f64> {
+    Ok(c.forward(&Activity::decode(x.1, x.0)?, &Activity::decode(t.1, t.0)?)?)
+}
+
+/// A criterion's input gradient, laid out as the input.
+pub fn criterion_backward_table(
+    c: &dyn ferrodl_core::criterion::ActivityCriterion<f32>,
+    x: (&[f32], &[i32]),
+    t: (&[f32], &[i32]),
+) -> JniResult<Vec<f32>> {
+    let g = c.backward(&Activity::decode(x.1, x.0)?, &Activity::decode(t.1, t.0)?)?;
+    let (mut l, mut d) = (Vec::new(), Vec::new());
+    g.encode(&mut l, &mut d);
+    Ok(d)
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_criterionForwardTable<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    x: JFloatArray<'l>,
+    xl: JIntArray<'l>,
+    t: JFloatArray<'l>,
+    tl: JIntArray<'l>,
+) -> jni::sys::jdouble {
+    guard(env, |env| {
+        let (x, xl) = (read_floats(env, &x)?, read_ints(env, &xl)?);
+        let (t, tl) = (read_floats(env, &t)?, read_ints(env, &tl)?);
+        criterion_forward_table(criterion(h)?.as_ref(), (&x, &xl), (&t, &tl))
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_criterionBackwardTable<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    x: JFloatArray<'l>,
+    xl: JIntArray<'l>,
+    t: JFloatArray<'l>,
+    tl: JIntArray<'l>,
+) -> JFloatArray<'l> {
+    guard(env, |env| {
+        let (x, xl) = (read_floats(env, &x)?, read_ints(env, &xl)?);
+        let (t, tl) = (read_floats(env, &t)?, read_ints(env, &tl)?);
+        let g = criterion_backward_table(criterion(h)?.as_ref(), (&x, &xl), (&t, &tl))?;
         new_floats(env, &g)
     })
 }

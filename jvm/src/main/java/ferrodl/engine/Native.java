@@ -70,6 +70,28 @@ public final class Native {
   /** The layout of the last output (see {@link #forwardTable}). */
   public static native int[] outputLayout(long model);
 
+  /**
+   * {@link #trainBatch} with a tensor or table input and target (layouts as in {@link
+   * #forwardTable}); returns {loss sum, normaliser}.
+   */
+  public static native double[] trainBatchTable(
+      long model,
+      long criterion,
+      float[] input,
+      int[] inputLayout,
+      float[] target,
+      int[] targetLayout,
+      float[] gradsOut,
+      long seed);
+
+  /** A criterion's loss on a tensor or table input and target (layouts as in forwardTable). */
+  public static native double criterionForwardTable(
+      long criterion, float[] input, int[] inputLayout, float[] target, int[] targetLayout);
+
+  /** A criterion's input gradient for a tensor or table input; laid out as the input. */
+  public static native float[] criterionBackwardTable(
+      long criterion, float[] input, int[] inputLayout, float[] target, int[] targetLayout);
+
   /** Backward with a tensor or table gradient; the result is laid out as the last input. */
   public static native float[] backwardTable(long model, float[] gradData, int[] layout);
 

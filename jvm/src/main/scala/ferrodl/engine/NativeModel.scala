@@ -78,6 +78,27 @@ final class NativeModel(spec: Array[Byte], seed: Long)
       (r(0), r(1))
     }
 
+  /**
+   * [[trainBatch]] for a tensor or table input and target (several inputs, or a criterion over
+   * a table such as ParallelCriterion).
+   */
+  def trainBatchActivity(
+      criterion: NativeCriterion,
+      input: ferrodl.nn.abstractnn.Activity,
+      target: ferrodl.nn.abstractnn.Activity,
+      gradsOut: Array[Float],
+      seed: Long
+  ): (Double, Double) = (input, target) match {
+    case (x: Tensor, y: Tensor) => trainBatch(criterion, x, y, gradsOut, seed)
+    case _ =>
+      withHandle { h =>
+        val (xd, xl) = ActivityCodec.encode(input)
+        val (yd, yl) = ActivityCodec.encode(target)
+        val r = criterion.withCriterion(c => Native.trainBatchTable(h, c, xd, xl, yd, yl, gradsOut, seed))
+        (r(0), r(1))
+      }
+  }
+
   /** Forward on a tensor or a table. */
   def forwardActivity(input: ferrodl.nn.abstractnn.Activity): ferrodl.nn.abstractnn.Activity = withHandle { h =>
     val (data, layout) = ActivityCodec.encode(input)

@@ -1,22 +1,24 @@
 package ferrodl.optim
 
 import ferrodl.feature.Sample
+import ferrodl.nn.abstractnn.Activity
 import ferrodl.tensor.Tensor
 
 /**
- * One partition's training records packed into two flat arrays, cached once, so that every
- * iteration gathers its batch with array copies instead of touching Sample objects.
+ * One partition's training records packed into flat arrays, one per feature slot and per label
+ * slot, cached once, so that every iteration gathers its batch with array copies instead of
+ * touching Sample objects.
  */
 final class DataBlock(
-    val features: Array[Float],
-    val labels: Array[Float],
-    val count: Int,
-    val featureShape: Array[Int],
-    val labelShape: Array[Int]
+    val features: Array[Array[Float]],
+    val featureShapes: Array[Array[Int]],
+    val labels: Array[Array[Float]],
+    val labelShapes: Array[Array[Int]],
+    val count: Int
 ) extends Serializable {
 
-  private val fLen = featureShape.product
-  private val lLen = labelShape.product
+  private val fLens = featureShapes.map(_.product)
+  private val lLens = labelShapes.map(_.product)
 
   /** The permutation of the last (seed, pass) asked for: it changes once per pass, not per batch. */
   @transient @volatile private var lastPerm: (Long, Array[Int]) = _
@@ -31,26 +33,31 @@ final class DataBlock(
     }
   }
 
-  /** A block of the records at `rows`, in that order. */
-  def select(rows: Array[Int]): DataBlock = {
-    val x = new Array[Float](rows.length * fLen)
-    val y = new Array[Float](rows.length * lLen)
-    var i = 0
-    while (i < rows.length) {
-      System.arraycopy(features, rows(i) * fLen, x, i * fLen, fLen)
-      System.arraycopy(labels, rows(i) * lLen, y, i * lLen, lLen)
-      i += 1
+  private def gather(rows: Array[Int], data: Array[Array[Float]], lens: Array[Int], shapes: Array[Array[Int]]) =
+    Array.tabulate(data.length) { s =>
+      val len = lens(s)
+      val out = new Array[Float](rows.length * len)
+      var i = 0
+      while (i < rows.length) {
+        System.arraycopy(data(s), rows(i) * len, out, i * len, len)
+        i += 1
+      }
+      Tensor(out, rows.length +: shapes(s))
     }
-    new DataBlock(x, y, rows.length, featureShape, labelShape)
-  }
 
-  /**
-   * The batch at `iteration` for a partition that takes `batch` records per iteration. Records
-   * are visited in a fresh permutation on every pass over the block (seeded, reproducible).
-   */
-  def batchAt(iteration: Long, batch: Int, seed: Long): (Tensor, Tensor) = {
-    val x = new Array[Float](batch * fLen)
-    val y = new Array[Float](batch * lLen)
+  /** A block of the records at `rows`, in that order. */
+  def select(rows: Array[Int]): DataBlock =
+    new DataBlock(
+      gather(rows, features, fLens, featureShapes).map(_.storage),
+      featureShapes,
+      gather(rows, labels, lLens, labelShapes).map(_.storage),
+      labelShapes,
+      rows.length
+    )
+
+  /** The rows of the batch at `iteration` for a partition taking `batch` records per iteration. */
+  private def rowsAt(iteration: Long, batch: Int, seed: Long): Array[Int] = {
+    val rows = new Array[Int](batch)
     var perm: Array[Int] = null
     var permPass = -1L
     var i = 0
@@ -58,12 +65,23 @@ final class DataBlock(
       val k = iteration * batch + i
       val pass = k / count
       if (pass != permPass) { perm = permutationFor(seed * 1000003L + pass); permPass = pass }
-      val r = perm((k % count).toInt)
-      System.arraycopy(features, r * fLen, x, i * fLen, fLen)
-      System.arraycopy(labels, r * lLen, y, i * lLen, lLen)
+      rows(i) = perm((k % count).toInt)
       i += 1
     }
-    (Tensor(x, batch +: featureShape), Tensor(y, batch +: labelShape))
+    rows
+  }
+
+  /**
+   * The batch at `iteration` for a partition that takes `batch` records per iteration: a
+   * tensor per side, or a table when samples have several features or labels. Records are
+   * visited in a fresh permutation on every pass over the block (seeded, reproducible).
+   */
+  def batchAt(iteration: Long, batch: Int, seed: Long): (Activity, Activity) = {
+    val rows = rowsAt(iteration, batch, seed)
+    (
+      Batching.activity(gather(rows, features, fLens, featureShapes)),
+      Batching.activity(gather(rows, labels, lLens, labelShapes))
+    )
   }
 }
 
@@ -78,10 +96,11 @@ object DataBlock {
     val all = samples.toArray.sortBy { s =>
       (java.util.Arrays.hashCode(s.feature.storage), java.util.Arrays.hashCode(s.label.storage))
     }
-    if (all.isEmpty) new DataBlock(Array.empty, Array.empty, 0, Array(0), Array(0))
+    if (all.isEmpty)
+      new DataBlock(Array(Array.emptyFloatArray), Array(Array(0)), Array(Array.emptyFloatArray), Array(Array(0)), 0)
     else {
-      val (x, y) = Batching.stack(all)
-      new DataBlock(x.storage, y.storage, all.length, x.size.tail, y.size.tail)
+      val (x, y) = Batching.stackSlots(all)
+      new DataBlock(x.map(_.storage), x.map(_.size.tail), y.map(_.storage), y.map(_.size.tail), all.length)
     }
   }
 

@@ -86,7 +86,8 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
             var newBuffers: Array[Float] = Array.emptyFloatArray
             val (loss, norm) = Executors.withWorker(k, spec, Some(crit)) { worker =>
               worker.model.setState(st)
-              val r = worker.model.trainBatch(worker.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
+              val r =
+                worker.model.trainBatchActivity(worker.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
               newBuffers = worker.model.getBuffers()
               r
             }

@@ -30,9 +30,9 @@ object Evaluator {
               w.model.setTraining(false)
               it.grouped(per)
                 .map { batch =>
-                  val (x, y) = Batching.stack(batch)
-                  val out = w.model.forward(x)
-                  methods.map(m => m(out, y))
+                  val (x, y) = Batching.stackActivity(batch)
+                  val out = w.model.forwardActivity(x).toTensor
+                  methods.map(m => m(out, y.toTensor))
                 }
                 .reduce((a, b) => a.zip(b).map { case (r1, r2) => r1 + r2 })
             })
@@ -61,9 +61,9 @@ object Evaluator {
       samples
         .grouped(batchSize)
         .map { batch =>
-          val (x, y) = Batching.stack(batch)
-          val out = m.forward(x)
-          methods.map(v => v(out, y))
+          val (x, y) = Batching.stackActivity(batch)
+          val out = m.forwardActivity(x).toTensor
+          methods.map(v => v(out, y.toTensor))
         }
         .reduce((a, b) => a.zip(b).map { case (r1, r2) => r1 + r2 })
         .zip(methods)

@@ -66,7 +66,8 @@ class LocalOptimizer(
             val w = workers(pid)
             w.model.setState(state)
             val grads = new Array[Float](state.weights.length)
-            val (loss, norm) = w.model.trainBatch(w.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
+            val (loss, norm) =
+              w.model.trainBatchActivity(w.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
             Some(new GradPart(grads, w.model.getBuffers(), 1, loss, norm, b, 0L, System.nanoTime() - t0))
           }
         }

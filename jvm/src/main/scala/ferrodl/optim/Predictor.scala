@@ -22,8 +22,8 @@ object Predictor {
       worker.model.setState(weights.value)
       worker.model.setTraining(false)
       it.grouped(per).flatMap { batch =>
-        val (x, _) = Batching.stack(batch)
-        val y = worker.model.forward(x)
+        val (x, _) = Batching.stackActivity(batch)
+        val y = worker.model.forwardActivity(x).toTensor
         val rowShape = y.size.tail
         val rowLen = rowShape.product
         Iterator.tabulate(batch.length)(i =>

@@ -16,7 +16,7 @@ import org.apache.spark.rdd.RDD
  *
  * {{{
  * tensor := rank:i32 dim:i32*rank value:f32*Π(dims)
- * sample := tensor(feature) tensor(label)
+ * sample := nFeatures:i32 tensor*nFeatures nLabels:i32 tensor*nLabels
  * }}}
  */
 object PythonApi {
@@ -67,7 +67,13 @@ object PythonApi {
 
   def sampleFromBytes(b: Array[Byte]): Sample = {
     val buf = le(b)
-    val s = Sample(readTensor(buf, "sample feature"), readTensor(buf, "sample label"))
+    def slots(what: String): Array[Tensor] = {
+      if (buf.remaining() < 4) throw new IllegalArgumentException(s"sample: truncated before the $what count")
+      val n = buf.getInt()
+      if (n < 1 || n > 64) throw new IllegalArgumentException(s"sample: $n ${what}s (1 to 64 allowed)")
+      Array.tabulate(n)(i => readTensor(buf, s"sample $what ${i + 1}"))
+    }
+    val s = Sample(slots("feature"), slots("label"))
     if (buf.hasRemaining) throw new IllegalArgumentException(s"sample: ${buf.remaining()} bytes after the data")
     s
   }
@@ -162,6 +168,18 @@ object PythonApi {
       input: ferrodl.nn.abstractnn.Activity,
       gradOutput: ferrodl.nn.abstractnn.Activity
   ): ferrodl.nn.abstractnn.Activity = module.backward(input, gradOutput)
+
+  def criterionForward(
+      c: ferrodl.nn.abstractnn.AbstractCriterion,
+      input: ferrodl.nn.abstractnn.Activity,
+      target: ferrodl.nn.abstractnn.Activity
+  ): Double = c.forward(input, target).toDouble
+
+  def criterionBackward(
+      c: ferrodl.nn.abstractnn.AbstractCriterion,
+      input: ferrodl.nn.abstractnn.Activity,
+      target: ferrodl.nn.abstractnn.Activity
+  ): ferrodl.nn.abstractnn.Activity = c.backward(input, target)
 
   /** An activity as `[little-endian floats, little-endian int32 layout]`. */
   def encodeActivity(a: ferrodl.nn.abstractnn.Activity): Array[Array[Byte]] = {

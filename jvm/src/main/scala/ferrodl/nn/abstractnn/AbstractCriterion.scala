@@ -25,6 +25,12 @@ abstract class AbstractCriterion extends Serializable {
   /** The gradient of the loss with respect to `input`. */
   def backward(input: Tensor, target: Tensor): Tensor = native().backward(input, target)
 
+  /** The loss of a tensor or table `input` against `target` (tables for ParallelCriterion). */
+  def forward(input: Activity, target: Activity): Float = native().forwardActivity(input, target).toFloat
+
+  /** The gradient of the loss with respect to a tensor or table `input`. */
+  def backward(input: Activity, target: Activity): Activity = native().backwardActivity(input, target)
+
   /** Frees the local native criterion (it is recreated on demand). */
   def release(): Unit = {
     if (local != null) local.close()
