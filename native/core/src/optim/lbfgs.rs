@@ -26,7 +26,8 @@ use crate::error::{Error, Result};
 /// This is also PyTorch's `LBFGS(max_iter = 1)` stepped once per gradient. `maxIter` and
 /// `maxEval` bound BigDL's inner loop, which here always ends after its first iteration; a line
 /// search would evaluate the gradient several times per iteration, which the driver (one
-/// gradient per Spark job) cannot do, so there is none.
+/// gradient per Spark job) cannot do, so there is none. `verbose` logs BigDL's `<optim.lbfgs>`
+/// messages at info level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lbfgs {
     pub max_iter: u64,

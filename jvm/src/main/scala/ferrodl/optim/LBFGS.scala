@@ -14,7 +14,8 @@ import ferrodl.nn.SpecAttr
  * iteration per training iteration. `maxIter` and `maxEval` are kept for that loop and do not
  * change training here. A line search needs several gradient evaluations per step, which one
  * gradient per job cannot give: `lineSearch` is not supported (it must be `None`). `verbose`
- * logs BigDL's `<optim.lbfgs>` messages from the engine. Formulas: native/core/src/optim/lbfgs.rs.
+ * logs BigDL's `<optim.lbfgs>` messages from the engine at info level (shown with
+ * `FERRODL_LOG=info`). Formulas: native/core/src/optim/lbfgs.rs.
  */
 class LBFGS(
     var maxIter: Int = 20,
