@@ -1,10 +1,11 @@
 //! The plain Rust functions behind the exports, tested without a JVM.
 
 use ferrodl::error::{JniError, FERRODL_EXCEPTION, ILLEGAL_ARGUMENT, ILLEGAL_STATE};
-use ferrodl::exports::{criterion, model, system};
+use ferrodl::exports::{criterion, model, system, table};
 use ferrodl::guard::panic_message;
 use ferrodl_core::spec::{encode, Node};
 use ferrodl_core::tensor::from_vec;
+use ferrodl_core::Activity;
 
 fn mlp() -> Vec<u8> {
     encode(
@@ -31,9 +32,30 @@ fn create_forward_backward_and_train() {
     assert_eq!(gx.len(), 6);
     let c = criterion::create(&encode(&Node::new("ClassNLLCriterion"))).expect("criterion");
     let t = from_vec("t", &[2], vec![1.0, 2.0]).expect("t");
-    let loss = model::train_batch(&mut m, c.as_ref(), x, t, 9).expect("train");
+    let loss = model::train_batch(
+        &mut m,
+        c.as_ref(),
+        Activity::Tensor(x.clone()),
+        Activity::Tensor(t),
+        9,
+    )
+    .expect("train");
     assert_eq!(loss.norm, 2.0);
     assert!(loss.sum > 0.0);
+    // The same through the table path: a layout of one tensor each.
+    let (mut xl, mut xd) = (Vec::new(), Vec::new());
+    Activity::Tensor(x).encode(&mut xl, &mut xd);
+    let y = table::forward_table(&mut m, &xd, &xl).expect("forward_table");
+    assert_eq!(
+        (y.len(), table::output_layout(&m).expect("layout")),
+        (4, vec![0, 2, 2, 2])
+    );
+    let g = table::backward_table(&mut m, &[1.0; 4], &[0, 2, 2, 2]).expect("backward_table");
+    assert_eq!(g.len(), 6);
+    let bad = table::forward_table(&mut m, &xd, &[1, 2, 0, 1, 3])
+        .err()
+        .map(|e| e.to_string());
+    assert!(bad.is_some_and(|e| e.contains("expects a tensor") || e.contains("layout")));
 }
 
 #[test]

@@ -253,17 +253,10 @@ pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
     seed: jlong,
 ) -> JDoubleArray<'l> {
     guard(env, |env| {
-        let x = read_tensor(env, &x, &x_shape, "trainBatch")?;
-        let t = read_tensor(env, &t, &t_shape, "trainBatch")?;
-        let m = model(h)?;
-        let loss = train_batch(
-            m,
-            criterion(crit)?.as_ref(),
-            Activity::Tensor(x),
-            Activity::Tensor(t),
-            seed,
-        )?;
-        write_floats(env, &grads_out, m.grads(), "trainBatch")?;
+        let x = Activity::Tensor(read_tensor(env, &x, &x_shape, "trainBatch")?);
+        let t = Activity::Tensor(read_tensor(env, &t, &t_shape, "trainBatch")?);
+        let loss = train_batch(model(h)?, criterion(crit)?.as_ref(), x, t, seed)?;
+        write_floats(env, &grads_out, model(h)?.grads(), "trainBatch")?;
         new_doubles(env, &[loss.sum, loss.norm])
     })
 }
