@@ -2,6 +2,7 @@
 
 import os
 import re
+import sys
 
 import pytest
 
@@ -14,6 +15,8 @@ def test_lenet_notebook_executes(mnist_path, tmp_path):
     from nbconvert.preprocessors import ExecutePreprocessor
     nb = nbformat.read(NOTEBOOK, as_version=4)
     os.environ["FERRODL_DATA"] = os.path.abspath(mnist_path)
+    # The kernel spec runs "python": make that this interpreter (the one with pyspark and ferrodl).
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     ExecutePreprocessor(timeout=1200, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     nbformat.write(nb, str(tmp_path / "executed.ipynb"))
     texts = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]

@@ -166,6 +166,116 @@ class Adadelta(OptimMethod):
         super().__init__(float(decayrate), float(epsilon))
 
 
+class Ftrl(OptimMethod):
+    """Follow the regularized leader (BigDL's Ftrl)."""
+
+    scala_class = "ferrodl.optim.Ftrl"
+
+    def __init__(self, learningrate=1e-3, learningrate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 l2_shrinkage_regularization_strength=0.0, bigdl_type="float"):
+        super().__init__(float(learningrate), float(learningrate_power), float(initial_accumulator_value),
+                         float(l1_regularization_strength), float(l2_regularization_strength),
+                         float(l2_shrinkage_regularization_strength))
+
+
+class LBFGS(OptimMethod):
+    """L-BFGS, one iteration per training step (a line search is not supported: it would need
+    several gradient evaluations per step)."""
+
+    scala_class = "ferrodl.optim.LBFGS"
+
+    def __init__(self, max_iter=20, max_eval=DOUBLEMAX, tolfun=1e-5, tolx=1e-9, ncorrection=100, learningrate=1.0,
+                 verbose=False, linesearch=None, linesearch_options=None, bigdl_type="float"):
+        if linesearch is not None or linesearch_options is not None:
+            raise NotImplementedError("LBFGS: a line search is not supported (one gradient evaluation per step)")
+        none = _jvm.api("option", None)
+        super().__init__(int(max_iter), float(max_eval), float(tolfun), float(tolx), int(ncorrection),
+                         float(learningrate), bool(verbose), none, none)
+
+
+class LarsSGD(OptimMethod):
+    """SGD with layer-wise adaptive rate scaling (BigDL's LarsSGD); the flat weights are one block."""
+
+    scala_class = "ferrodl.optim.LarsSGD"
+
+    def __init__(self, lr_schedule_owner=True, trust=1.0, learningrate=1e-3, learningrate_decay=0.01,
+                 weightdecay=0.0005, momentum=0.5, leaningrate_schedule=None, bigdl_type="float"):
+        super().__init__(bool(lr_schedule_owner), float(trust), float(learningrate), float(learningrate_decay),
+                         float(weightdecay), float(momentum), leaningrate_schedule)
+
+
+class Regime(JavaValue):
+    """Epochs ``start_epoch..end_epoch`` run with ``config``'s learningRate and weightDecay."""
+
+    scala_class = "ferrodl.optim.SGD$Regime"
+
+    def __init__(self, start_epoch, end_epoch, config, bigdl_type="float"):
+        jmap = _jvm.jvm().java.util.HashMap()
+        for k, v in config.items():
+            jmap.put(str(k), float(v))
+        super().__init__(int(start_epoch), int(end_epoch), _jvm.api("doubleMap", jmap))
+
+
+class EpochSchedule(LearningRateSchedule):
+    scala_class = "ferrodl.optim.SGD$EpochSchedule"
+
+    def __init__(self, regimes, bigdl_type="float"):
+        arr = _jvm.gateway().new_array(_jvm.jvm().ferrodl.optim.SGD.Regime, len(regimes))
+        for i, r in enumerate(regimes):
+            arr[i] = r.value
+        super().__init__(arr)
+
+
+_DECAY_EPOCHS = 10000
+
+
+def _epoch_function(decay_type, max_epoch):
+    values = [float(decay_type(e)) for e in range(1, max_epoch + 1)]
+    return _jvm.api("epochFunction", _jvm.double_array(values))
+
+
+class EpochDecay(LearningRateSchedule):
+    """``lr * 0.1 ** decay_type(epoch)``; the Python function is tabulated for epochs 1..max_epoch."""
+
+    scala_class = "ferrodl.optim.SGD$EpochDecay"
+
+    def __init__(self, decay_type, max_epoch=_DECAY_EPOCHS, bigdl_type="float"):
+        super().__init__(_epoch_function(decay_type, max_epoch), int(max_epoch))
+
+
+class EpochDecayWithWarmUp(LearningRateSchedule):
+    scala_class = "ferrodl.optim.SGD$EpochDecayWithWarmUp"
+
+    def __init__(self, warm_up_iteration, warm_up_delta, decay_type, max_epoch=_DECAY_EPOCHS, bigdl_type="float"):
+        super().__init__(int(warm_up_iteration), float(warm_up_delta), _epoch_function(decay_type, max_epoch),
+                         int(max_epoch))
+
+
+class SequentialSchedule(LearningRateSchedule):
+    """Schedules one after the other: ``SequentialSchedule(n).add(Warmup(0.1), 10).add(Poly(0.5, 1000), 1000)``."""
+
+    scala_class = "ferrodl.optim.SGD$SequentialSchedule"
+
+    def __init__(self, iteration_per_epoch, bigdl_type="float"):
+        super().__init__(int(iteration_per_epoch))
+
+    def add(self, scheduler, max_iteration):
+        _jvm.call(self.value, "add", scheduler.value, int(max_iteration))
+        return self
+
+
+class Plateau(LearningRateSchedule):
+    """Reduces the rate by ``factor`` when the monitored value ("score" or "Loss") stops improving."""
+
+    scala_class = "ferrodl.optim.SGD$Plateau"
+
+    def __init__(self, monitor="score", factor=0.1, patience=10, mode="min", epsilon=1e-4, cooldown=0, min_lr=0.0,
+                 bigdl_type="float"):
+        super().__init__(str(monitor), float(factor), int(patience), str(mode), float(epsilon), int(cooldown),
+                         float(min_lr))
+
+
 def _method_from_state(name, state):
     """BigDL 0.1's ``optim_method="SGD", state={...}`` form."""
     state = dict(state or {})

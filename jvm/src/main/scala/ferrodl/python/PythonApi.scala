@@ -189,6 +189,18 @@ object PythonApi {
     Array(floatsToBytes(data), l.array())
   }
 
+  /** A function of the (1-based) epoch from its values for epochs 1..n; the last value holds after. */
+  def epochFunction(values: Array[Double]): Int => Double = {
+    require(values.nonEmpty, "an epoch function needs at least one value")
+    (e: Int) => values(math.min(math.max(e, 1), values.length) - 1)
+  }
+
+  /** A Scala `Map[String, Double]` from a Java map (Python dict). */
+  def doubleMap(m: java.util.Map[String, java.lang.Double]): Map[String, Double] = {
+    val it = m.entrySet().iterator()
+    Iterator.continually(it).takeWhile(_.hasNext).map(_.next()).map(e => e.getKey -> e.getValue.doubleValue).toMap
+  }
+
   /** Scala's `Option` for a value that may be null (Python's None). */
   def option(value: AnyRef): Option[AnyRef] = Option(value)
 
