@@ -115,3 +115,5 @@ from ferrodl.nn.layers_activation import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_shape import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_learned import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_table import *  # noqa: E402,F401,F403
+from ferrodl.nn.layers_more_shape import *  # noqa: E402,F401,F403
+from ferrodl.nn.layers_conv import *  # noqa: E402,F401,F403

@@ -2,6 +2,7 @@
 
 mod batch_normalization;
 pub mod containers;
+pub mod conv_layers;
 mod decorated;
 mod dropout;
 mod im2col;
@@ -15,6 +16,7 @@ mod regularizer;
 mod reshape;
 mod scale_shift;
 mod sequential;
+pub mod shape_layers;
 mod shape_ops;
 mod softmax;
 mod spatial_average_pooling;

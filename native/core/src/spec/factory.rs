@@ -182,9 +182,15 @@ fn build_plain<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
         }
         _ => match pointwise(node)? {
             Some(f) => leaf(Box::new(Pointwise::new(f)?)),
-            None => Err(Error::UnknownLayer {
-                kind: node.kind.clone(),
-            }),
+            None => match super::shape_layers_factory::build::<T>(node)? {
+                Some(m) => leaf(m),
+                None => match super::conv_layers_factory::build::<T>(node)? {
+                    Some(m) => leaf(m),
+                    None => Err(Error::UnknownLayer {
+                        kind: node.kind.clone(),
+                    }),
+                },
+            },
         },
     }
 }

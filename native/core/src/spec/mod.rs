@@ -4,11 +4,13 @@
 mod activity_criterion_factory;
 mod block_factory;
 mod codec;
+mod conv_layers_factory;
 mod criterion_factory;
 mod factory;
 mod init_factory;
 mod node;
 mod optim_factory;
+mod shape_layers_factory;
 
 pub use activity_criterion_factory::build_activity_criterion;
 pub use block_factory::{build_block, needs_activity, ACTIVITY_KINDS};

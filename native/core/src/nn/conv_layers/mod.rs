@@ -1,0 +1,1 @@
+//! More convolution, pooling and normalization layers (see the files in this folder).

@@ -1,0 +1,1 @@
+//! More simple, shape and activation layers (see the files in this folder).
