@@ -73,13 +73,12 @@ pub trait ActivityModule<T: Element>: Send {
 pub struct Leaf<T: Element>(pub Box<dyn Module<T>>);
 
 impl<T: Element> Leaf<T> {
-    fn name(&self) -> String {
-        self.0
-            .describe()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_string()
+    /// The tensor of `a`; the layer's name is formatted only for the error.
+    fn as_tensor<'a>(&self, a: &'a Activity<T>) -> Result<&'a crate::tensor::Tensor<T>> {
+        match a {
+            Activity::Tensor(t) => Ok(t),
+            table => table.tensor(self.0.describe().lines().next().unwrap_or_default()),
+        }
     }
 }
 
@@ -94,7 +93,7 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
         self.0.init_params(params, rng)
     }
     fn forward(&mut self, params: &[T], input: &Activity<T>) -> Result<Activity<T>> {
-        let x = input.tensor(&self.name())?;
+        let x = self.as_tensor(input)?;
         Ok(Activity::Tensor(self.0.forward(params, x)?))
     }
     fn backward(
@@ -105,11 +104,10 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
         output: &Activity<T>,
         grad_output: &Activity<T>,
     ) -> Result<Activity<T>> {
-        let name = self.name();
         let (x, y, g) = (
-            input.tensor(&name)?,
-            output.tensor(&name)?,
-            grad_output.tensor(&name)?,
+            self.as_tensor(input)?,
+            self.as_tensor(output)?,
+            self.as_tensor(grad_output)?,
         );
         Ok(Activity::Tensor(self.0.backward(
             params,
@@ -127,11 +125,10 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
         output: &Activity<T>,
         grad_output: &Activity<T>,
     ) -> Result<()> {
-        let name = self.name();
         let (x, y, g) = (
-            input.tensor(&name)?,
-            output.tensor(&name)?,
-            grad_output.tensor(&name)?,
+            self.as_tensor(input)?,
+            self.as_tensor(output)?,
+            self.as_tensor(grad_output)?,
         );
         self.0.backward_params(params, grad_params, x, y, g)
     }
