@@ -33,11 +33,18 @@ class Linear(Layer):
 
     scala_class = "ferrodl.nn.Linear"
 
-    def __init__(self, input_size, output_size, with_bias=True, wRegularizer=None, bRegularizer=None,
-                 init_weight=None, init_bias=None, init_grad_weight=None, init_grad_bias=None, bigdl_type="float"):
+    def __init__(self, input_size=None, output_size=None, with_bias=True, wRegularizer=None, bRegularizer=None,
+                 init_weight=None, init_bias=None, init_grad_weight=None, init_grad_bias=None, bigdl_type="float",
+                 n_input=None, n_output=None, w_regularizer=None, b_regularizer=None):
+        # BigDL's names (input_size, wRegularizer) and the snake_case ones (n_input, w_regularizer) both work.
+        input_size = n_input if input_size is None else input_size
+        output_size = n_output if output_size is None else output_size
+        if input_size is None or output_size is None:
+            raise TypeError("Linear needs input_size and output_size")
         if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
             raise NotImplementedError("Linear: init_weight/init_bias arrays are not supported; use set_weights")
-        super().__init__(int(input_size), int(output_size), bool(with_bias), wRegularizer, bRegularizer)
+        super().__init__(int(input_size), int(output_size), bool(with_bias), wRegularizer or w_regularizer,
+                         bRegularizer or b_regularizer)
 
 
 class Reshape(Layer):
