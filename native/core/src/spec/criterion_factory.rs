@@ -1,13 +1,14 @@
 //! Builds criterions from descriptions: the one registry of criterion names, with BigDL's
 //! parameter names and defaults.
 
+use super::node::Attr;
 use super::node::Node;
 use crate::criterion::{
-    CategoricalCrossEntropy, ClassNLLCriterion, ClassSimplexCriterion, CosineDistanceCriterion,
-    CosineProximityCriterion, Criterion, CrossEntropyCriterion, DiceCoefficientCriterion,
-    DotProductCriterion, ElementLoss, ElementwiseCriterion, KullbackLeiblerDivergenceCriterion,
-    L1Cost, MultiCriterion, MultiLabelMarginCriterion, MultiMarginCriterion,
-    TimeDistributedCriterion,
+    CTCCriterion, CategoricalCrossEntropy, ClassNLLCriterion, ClassSimplexCriterion,
+    CosineDistanceCriterion, CosineProximityCriterion, Criterion, CrossEntropyCriterion,
+    DiceCoefficientCriterion, DotProductCriterion, ElementLoss, ElementwiseCriterion,
+    KullbackLeiblerDivergenceCriterion, L1Cost, MultiCriterion, MultiLabelMarginCriterion,
+    MultiMarginCriterion, NormalizeMode, SoftmaxWithCriterion, TimeDistributedCriterion,
 };
 use crate::element::Element;
 use crate::error::{Error, Result};
@@ -110,6 +111,24 @@ fn build_leaf_criterion<T: Element>(node: &Node) -> Result<Box<dyn Criterion<T>>
             node.float_or("epsilon", 1.0)?,
         )?)),
         "L1Cost" => Ok(Box::new(L1Cost)),
+        "CTCCriterion" => Ok(Box::new(CTCCriterion::new(average))),
+        "SoftmaxWithCriterion" => {
+            let mode = match node.attrs.get("normalizeMode") {
+                None => NormalizeMode::Valid,
+                Some(Attr::Str(s)) => NormalizeMode::parse(s)?,
+                Some(_) => {
+                    return Err(Error::invalid(
+                        "SoftmaxWithCriterion",
+                        "normalizeMode must be a string",
+                    ))
+                }
+            };
+            let ignore = match node.attrs.contains_key("ignoreLabel") {
+                true => Some(node.int("ignoreLabel")? as f64),
+                false => None,
+            };
+            Ok(Box::new(SoftmaxWithCriterion::new(ignore, mode)))
+        }
         other => Err(Error::UnknownLayer {
             kind: format!("criterion {other}"),
         }),
