@@ -212,3 +212,42 @@ def test_time_distributed_criterion(sc):
     on_dim3 = TimeDistributedCriterion(MSECriterion(), True, dimension=3)
     assert on_dim3.value.dimension() == 3
     assert on_dim3.forward(x, t) == pytest.approx(((x - t) ** 2).mean(), rel=1e-5)
+
+
+def test_table_criterions(sc):
+    a, b = RNG.randn(4, 3).astype(np.float32), RNG.randn(4, 3).astype(np.float32)
+    y = np.array([1, -1, 1, -1], dtype=np.float32)
+    check(MarginRankingCriterion(0.5), {"margin": 0.5, "sizeAverage": True}, [a[:, 0], b[:, 0]], y,
+          np.maximum(0, -y * (a[:, 0] - b[:, 0]) + 0.5).mean())
+    cos = (a * b).sum(1) / np.sqrt((a * a).sum(1) * (b * b).sum(1))
+    check(CosineEmbeddingCriterion(0.1, False), {"margin": 0.1, "sizeAverage": False}, [a, b], [y],
+          np.where(y > 0, 1 - cos, np.maximum(0, cos - 0.1)).sum())
+    d = np.abs(a - b).sum(1)
+    check(L1HingeEmbeddingCriterion(2.0), {"margin": 2.0}, [a, b], y, np.where(y > 0, d, np.maximum(0, 2 - d)).sum())
+    check(GaussianCriterion(), {}, [a, b], T,
+          (0.5 * np.log(2 * np.pi) + 0.5 * b + 0.5 * (T - a) ** 2 / np.exp(b)).sum())
+    check(KLDCriterion(), {"sizeAverage": True}, [a, b], T, -0.5 * (1 + b - a * a - np.exp(b)).sum() / 4)
+    check(SmoothL1CriterionWithWeights(1.0, 3), {"sigma": 1.0, "num": 3}, X, [T, np.ones_like(X), P],
+          (P * huber(X - T)).sum() / 3)
+    grads = MarginRankingCriterion().backward([a[:, 0], b[:, 0]], y)
+    assert isinstance(grads, list) and len(grads) == 2
+    np.testing.assert_allclose(grads[0], -grads[1], rtol=1e-6)
+
+
+def test_transformer_ctc_and_softmax_with(sc):
+    from ferrodl.nn.layer import Tanh
+    from ferrodl.nn.layers_activation import MulConstant
+    tc = TransformerCriterion(MSECriterion(), Tanh(), MulConstant(2.0))
+    assert scala_name(tc) == "ferrodl.nn.TransformerCriterion"
+    assert tc.forward(X, T) == pytest.approx(((np.tanh(X) - 2 * T) ** 2).mean(), rel=1e-5)
+    assert TransformerCriterion(AbsCriterion()).forward(X, T) == pytest.approx(np.abs(X - T).mean(), rel=1e-5)
+    lp = np.log(np.full((1, 1, 2), 0.5, dtype=np.float32))
+    assert CTCCriterion().forward(lp, np.array([[2]], dtype=np.float32)) == pytest.approx(np.log(2), rel=1e-5)
+    x = RNG.randn(2, 3, 2, 2).astype(np.float32)
+    labels = np.array([1, 2, 3, 1, 2, 2, 3, 3], dtype=np.float32).reshape(2, 1, 2, 2)
+    logp = log_softmax(x.transpose(0, 2, 3, 1).reshape(-1, 3))
+    nll = -logp[np.arange(8), labels.reshape(-1).astype(int) - 1]
+    check(SoftmaxWithCriterion(), {"normalizeMode": "VALID"}, x, labels, nll.mean())
+    kept = labels.reshape(-1) != 3
+    check(SoftmaxWithCriterion(3, "FULL"), {"normalizeMode": "FULL"}, x, labels, nll[kept].sum() / 8)
+    assert SoftmaxWithCriterion(3).value.ignoreLabel().get() == 3

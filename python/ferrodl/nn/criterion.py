@@ -291,3 +291,6 @@ class ParallelCriterion(Criterion):
         _jvm.call(self.value, "add", criterion.value, float(weight))
         self.criterions.append((criterion, float(weight)))
         return self
+
+
+from ferrodl.nn.criterions_table import *  # noqa: E402,F401,F403  (criterions over tables, CTC, SoftmaxWith)
