@@ -220,8 +220,8 @@ fn graph_values_match_the_same_network_written_out() {
             let got = out[0].tensor("z").expect("z")[[r, o]];
             assert!((z - got).abs() < 1e-12, "output ({r},{o}): {got} vs {z}");
         }
-        for j in 0..4 {
-            assert!((out[1].tensor("h").expect("h")[[r, j]] - h[j]).abs() < 1e-12);
+        for (j, hj) in h.iter().enumerate() {
+            assert!((out[1].tensor("h").expect("h")[[r, j]] - hj).abs() < 1e-12);
         }
     }
 }
@@ -310,7 +310,7 @@ fn hostile_layouts_never_panic() {
             "{layout:?}"
         );
     }
-    let mut deep = vec![1, 1].repeat(100);
+    let mut deep = [1, 1].repeat(100);
     deep.extend([0, 1, 8]);
     assert!(Activity::<f32>::decode(&deep, &data).is_err(), "too deep");
     let ok = Activity::<f32>::decode(&[1, 2, 0, 1, 3, 0, 2, 1, 5], &data).expect("valid");

@@ -3,7 +3,7 @@
 
 from ferrodl.util import jvm as _jvm
 from ferrodl.util.common import JavaValue
-from ferrodl.nn.layer_base import Container, Layer
+from ferrodl.nn.layer_base import INTMAX, Container, Layer
 
 
 class Node(JavaValue):
@@ -145,3 +145,84 @@ class NarrowTable(Layer):
 
     def __init__(self, offset, length=1, bigdl_type="float"):
         super().__init__(int(offset), int(length))
+
+
+class SplitTable(Layer):
+    """The slices of a tensor along ``dimension`` (1-based), past a batch dimension beyond ``n_input_dims``."""
+
+    scala_class = "ferrodl.nn.SplitTable"
+
+    def __init__(self, dimension, n_input_dims=-1, bigdl_type="float"):
+        super().__init__(int(dimension), int(n_input_dims))
+
+
+class FlattenTable(Layer):
+    """Every tensor of a nested table (nested lists), depth first, in one flat table."""
+
+    scala_class = "ferrodl.nn.FlattenTable"
+
+
+class Pack(Layer):
+    """Stacks a table of same-shaped tensors along a new ``dimension`` (1-based)."""
+
+    scala_class = "ferrodl.nn.Pack"
+
+    def __init__(self, dimension, bigdl_type="float"):
+        super().__init__(int(dimension))
+
+
+class MM(Layer):
+    """The product of a table of two matrices (optionally transposed), batched for 3-d inputs."""
+
+    scala_class = "ferrodl.nn.MM"
+
+    def __init__(self, trans_a=False, trans_b=False, bigdl_type="float"):
+        super().__init__(bool(trans_a), bool(trans_b))
+
+
+class MV(Layer):
+    """The product of a matrix (optionally transposed) and a vector, batched for a 3-d matrix."""
+
+    scala_class = "ferrodl.nn.MV"
+
+    def __init__(self, trans=False, bigdl_type="float"):
+        super().__init__(bool(trans))
+
+
+class DotProduct(Layer):
+    """The dot product of each pair of rows of a table of two tensors."""
+
+    scala_class = "ferrodl.nn.DotProduct"
+
+
+class PairwiseDistance(Layer):
+    """The ``norm``-distance between each pair of rows of a table of two tensors."""
+
+    scala_class = "ferrodl.nn.PairwiseDistance"
+
+    def __init__(self, norm=2, bigdl_type="float"):
+        super().__init__(int(norm))
+
+
+class CosineDistance(Layer):
+    """The cosine similarity of each pair of rows of a table of two tensors (BigDL's name)."""
+
+    scala_class = "ferrodl.nn.CosineDistance"
+
+
+class MapTable(Container):
+    """Applies ``module`` to every element of the input table; all copies share its parameters."""
+
+    scala_class = "ferrodl.nn.MapTable"
+
+    def __init__(self, module=None, bigdl_type="float"):
+        super().__init__(None if module is None else module.value)
+
+
+class Bottle(Container):
+    """Runs ``module`` (made for ``n_input_dim``-d inputs) on inputs with more leading dimensions."""
+
+    scala_class = "ferrodl.nn.Bottle"
+
+    def __init__(self, module, n_input_dim=2, n_output_dim1=INTMAX, bigdl_type="float"):
+        super().__init__(module.value, int(n_input_dim), int(n_output_dim1))

@@ -6,8 +6,13 @@ use super::node::Node;
 use crate::activity_module::{ActivityModule, Leaf};
 use crate::element::Element;
 use crate::error::{Error, Result};
-use crate::nn::containers::{ActivitySequential, Concat, ConcatTable, Graph, ParallelTable};
-use crate::nn::table_ops::{ElementwiseTable, Input, JoinTable, NarrowTable, SelectTable, TableOp};
+use crate::nn::containers::{
+    ActivitySequential, Concat, ConcatTable, Graph, MapTable, ModuleFactory, ParallelTable,
+};
+use crate::nn::table_ops::{
+    Bottle, ElementwiseTable, FlattenTable, Input, JoinTable, Measure, NarrowTable, Pack,
+    PairMeasure, SelectTable, SplitTable, TableOp, MM, MV, SAME_AS_INPUT,
+};
 
 /// The module types that take or give tables (or hold children that may).
 pub const ACTIVITY_KINDS: &[&str] = &[
@@ -26,6 +31,16 @@ pub const ACTIVITY_KINDS: &[&str] = &[
     "JoinTable",
     "SelectTable",
     "NarrowTable",
+    "SplitTable",
+    "FlattenTable",
+    "Pack",
+    "MM",
+    "MV",
+    "DotProduct",
+    "PairwiseDistance",
+    "CosineDistance",
+    "MapTable",
+    "Bottle",
 ];
 
 /// Whether `node` or any descendant needs the activity (table) machinery.
@@ -55,6 +70,8 @@ pub fn build_block<T: Element>(node: &Node) -> Result<Box<dyn ActivityModule<T>>
         }
     };
     let table_op = |op| leaf(Box::new(ElementwiseTable::new(op)));
+    let measure =
+        |m| -> Result<Box<dyn ActivityModule<T>>> { leaf(Box::new(PairMeasure::new(m)?)) };
     match node.kind.as_str() {
         "Sequential" => Ok(Box::new(ActivitySequential::new(kids()?))),
         "ConcatTable" => Ok(Box::new(ConcatTable::new(kids()?)?)),
@@ -85,9 +102,48 @@ pub fn build_block<T: Element>(node: &Node) -> Result<Box<dyn ActivityModule<T>>
             node.int("offset")?,
             node.int_or("length", 1)?,
         )?)),
+        "SplitTable" => leaf(Box::new(SplitTable::new(
+            node.int("dimension")?,
+            node.int_or("nInputDims", -1)?,
+        )?)),
+        "FlattenTable" => leaf(Box::new(FlattenTable)),
+        "Pack" => leaf(Box::new(Pack::new(node.int("dimension")?)?)),
+        "MM" => leaf(Box::new(MM::new(
+            node.flag("transA", false)?,
+            node.flag("transB", false)?,
+        ))),
+        "MV" => leaf(Box::new(MV::new(node.flag("trans", false)?))),
+        "DotProduct" => measure(Measure::Dot),
+        "PairwiseDistance" => {
+            let norm = i32::try_from(node.int_or("norm", 2)?)
+                .map_err(|_| Error::invalid("PairwiseDistance", "norm out of range"))?;
+            measure(Measure::Distance(norm))
+        }
+        "CosineDistance" => measure(Measure::Cosine),
+        "MapTable" => {
+            let child = only_child(node)?.clone();
+            let factory: ModuleFactory<T> = Box::new(move || build_block::<T>(&child));
+            Ok(Box::new(MapTable::new(factory)?))
+        }
+        "Bottle" => Ok(Box::new(Bottle::new(
+            build_block::<T>(only_child(node)?)?,
+            node.int_or("nInputDim", 2)?,
+            node.int_or("nOutputDim1", SAME_AS_INPUT)?,
+        )?)),
         other => Err(Error::invalid(
             other,
             "this layer takes tensors and cannot hold table operations or containers of them",
+        )),
+    }
+}
+
+/// The one child of a single-module container (MapTable, Bottle).
+fn only_child(node: &Node) -> Result<&Node> {
+    match node.children.as_slice() {
+        [c] => Ok(c),
+        other => Err(Error::invalid(
+            &node.kind,
+            format!("holds exactly one module, got {}", other.len()),
         )),
     }
 }
