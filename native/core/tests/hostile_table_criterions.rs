@@ -138,6 +138,9 @@ fn ctc_refuses_bad_targets() {
         refused(&n, &x, &t(&[2, 2], &[2.0, bad, 3.0, 0.0]));
     }
     refused(&n, &x, &t(&[2, 2], &[0.0, 2.0, 3.0, 0.0]));
+    // A lattice too large to hold: 40000 steps x 2001 label positions.
+    let long_x = z(&[1, 40_000, 2]);
+    refused(&n, &long_x, &t(&[1, 1000], &[2.0; 1000]));
     // Shapes: batch mismatch, 4-d input, one class, NaN.
     refused(&n, &x, &t(&[3, 1], &[2.0, 2.0, 2.0]));
     refused(&n, &z(&[1, 2, 3, 4]), &t(&[1, 1], &[2.0]));

@@ -8,6 +8,10 @@ use crate::tensor::{check_finite, from_vec, Tensor};
 
 const NAME: &str = "CTCCriterion";
 
+/// The largest forward-backward lattice (time steps × extended label positions) of one sample:
+/// hostile sizes are refused instead of exhausting memory.
+const MAX_LATTICE: usize = 1 << 26;
+
 /// Connectionist temporal classification loss, `−log p(labels | input)` per sample, summed over
 /// the batch and divided by the batch size when size-averaged (PyTorch's
 /// `ctc_loss(reduction="sum") / batch`).
@@ -180,6 +184,16 @@ impl CTCCriterion {
                         "sample {}: {} labels need at least {needed} time steps, the input has {time}",
                         b + 1,
                         ext.len() / 2
+                    ),
+                ));
+            }
+            if time.saturating_mul(ext.len()) > MAX_LATTICE {
+                return Err(Error::invalid(
+                    NAME,
+                    format!(
+                        "sample {}: {time} time steps x {} label positions exceed the {MAX_LATTICE}-cell lattice limit",
+                        b + 1,
+                        ext.len()
                     ),
                 ));
             }
