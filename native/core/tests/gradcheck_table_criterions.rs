@@ -105,6 +105,15 @@ fn gaussian_and_kld() {
         assert_grad(&n, &pair(&[3, 4], 9), &target);
         assert_grad(&n, &pair(&[4], 10), &target);
     }
+    // As BigDL's mean.size(1): a 1-d input of n values is averaged over n.
+    let x = pair(&[4], 10);
+    let kld = |avg: i64| {
+        build_activity_criterion::<f64>(&Node::new("KLDCriterion").ints("sizeAverage", &[avg]))
+            .expect("KLD")
+            .forward(&x, &target)
+            .expect("loss")
+    };
+    assert!((kld(1) * 4.0 - kld(0)).abs() < 1e-12);
 }
 
 #[test]

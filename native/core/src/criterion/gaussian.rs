@@ -80,7 +80,7 @@ impl<T: Element> ActivityCriterion<T> for GaussianCriterion {
 
 /// BigDL's `KLDCriterion(sizeAverage = true)`: KL(N(mean, exp(logvar)) ‖ N(0, 1)) =
 /// `−½ Σ (1 + logvar − mean² − exp(logvar))`, divided by the batch size (the first dimension,
-/// 1 for a 1-d input) when size-averaged. The target is ignored.
+/// as BigDL's `mean.size(1)`, also for a 1-d input) when size-averaged. The target is ignored.
 ///
 /// # Shapes
 /// - input: `{mean, log variance}`, `[batch, ...]` or `[n]`; target: anything
@@ -107,7 +107,7 @@ impl<T: Element> ActivityCriterion<T> for KLDCriterion {
             * (0..mean.len())
                 .map(|i| 1.0 + logvar[i] - mean[i] * mean[i] - logvar[i].exp())
                 .sum::<f64>();
-        let batch = if m.ndim() <= 1 { 1 } else { m.shape()[0] };
+        let batch = m.shape().first().copied().unwrap_or(1);
         Ok(LossSum {
             sum,
             norm: batch as f64,
