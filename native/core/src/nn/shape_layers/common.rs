@@ -44,13 +44,15 @@ fn pad_ranges(layer: &str, shape: &[usize], pads: &[(i64, i64)]) -> Result<Range
     let mut dst = Vec::with_capacity(shape.len());
     for (&n, &(b, a)) in shape.iter().zip(pads) {
         let n = n as i64;
-        let size = n + b + a;
-        let len = n - (-b).max(0) - (-a).max(0);
+        let size = n.saturating_add(b).saturating_add(a);
+        let len = n
+            .saturating_sub(b.saturating_neg().max(0))
+            .saturating_sub(a.saturating_neg().max(0));
         if size < 1 || len < 0 {
             return Err(bad());
         }
         out.push(size as usize);
-        let (s0, d0) = ((-b).max(0) as usize, b.max(0) as usize);
+        let (s0, d0) = (b.saturating_neg().max(0) as usize, b.max(0) as usize);
         src.push((s0, s0 + len as usize));
         dst.push((d0, d0 + len as usize));
     }
@@ -66,6 +68,7 @@ pub(crate) fn pad_crop<T: Element>(
     value: T,
 ) -> Result<Tensor<T>> {
     let (shape, src, dst) = pad_ranges(layer, input.shape(), pads)?;
+    crate::error::checked_count(layer, &shape)?;
     let mut out = Tensor::from_elem(IxDyn(&shape), value);
     out.slice_each_axis_mut(|ad| Slice::from(dst[ad.axis.0].0..dst[ad.axis.0].1))
         .assign(&input.slice_each_axis(|ad| Slice::from(src[ad.axis.0].0..src[ad.axis.0].1)));

@@ -72,8 +72,8 @@ impl InferReshape {
             .iter()
             .enumerate()
             .filter(|(i, _)| *i < start || self.size[i - start] != -1)
-            .map(|(_, d)| *d)
-            .product();
+            .try_fold(1usize, |acc, (_, d)| acc.checked_mul(*d))
+            .ok_or_else(bad)?;
         if let Some(p) = self.size.iter().position(|s| *s == -1) {
             if known == 0 || n % known != 0 || n == 0 {
                 return Err(bad());

@@ -52,7 +52,7 @@ impl Padding {
             .ok_or_else(|| Error::shape(&name, format!("a dimension {}", a + 1), shape))?
             as i64;
         let index = if self.pad > 0 {
-            n - self.n_index + 2
+            n.saturating_sub(self.n_index).saturating_add(2)
         } else {
             self.n_index
         };
@@ -61,7 +61,7 @@ impl Padding {
                 &name,
                 format!(
                     "at least {} elements along dimension {}",
-                    self.n_index - 1,
+                    self.n_index.saturating_sub(1),
                     a + 1
                 ),
                 shape,
@@ -83,7 +83,8 @@ impl<T: Element> Module<T> for Padding {
         let (a, k, p) = self.geometry(input.shape())?;
         let n = input.shape()[a];
         let mut shape = input.shape().to_vec();
-        shape[a] += p;
+        shape[a] = n.saturating_add(p);
+        crate::error::checked_count(&Module::<T>::describe(self), &shape)?;
         let mut out = Tensor::from_elem(IxDyn(&shape), T::lit(self.value));
         out.slice_axis_mut(Axis(a), Slice::from(0..k))
             .assign(&input.slice_axis(Axis(a), Slice::from(0..k)));

@@ -55,6 +55,7 @@ impl<T: Element> Module<T> for Replicate {
         let a = self.new_axis(input.shape())?;
         let mut shape = input.shape().to_vec();
         shape.insert(a, self.n_features);
+        crate::error::checked_count(&Module::<T>::describe(self), &shape)?;
         let view = input.view().insert_axis(Axis(a));
         let b = view.broadcast(IxDyn(&shape)).ok_or_else(|| {
             Error::shape(

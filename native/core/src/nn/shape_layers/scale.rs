@@ -48,6 +48,22 @@ impl Scale {
         }
         Ok(params.split_at(h))
     }
+
+    /// An error of the inner CMul or CAdd, renamed after this layer.
+    fn within(&self, e: Error) -> Error {
+        match e {
+            Error::ShapeMismatch {
+                layer,
+                expected,
+                actual,
+            } => Error::ShapeMismatch {
+                layer: format!("Scale({}) ({layer})", crate::error::fmt_shape(&self.size)),
+                expected,
+                actual,
+            },
+            e => e,
+        }
+    }
 }
 
 impl<T: Element> Module<T> for Scale {
@@ -67,8 +83,8 @@ impl<T: Element> Module<T> for Scale {
 
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let (w, b) = self.split(params)?;
-        let scaled = self.cmul.forward(w, input)?;
-        self.cadd.forward(b, &scaled)
+        let scaled = self.cmul.forward(w, input).map_err(|e| self.within(e))?;
+        self.cadd.forward(b, &scaled).map_err(|e| self.within(e))
     }
 
     fn backward(
@@ -91,7 +107,12 @@ impl<T: Element> Module<T> for Scale {
         }
         let (gw, gb) = grad_params.split_at_mut(h);
         // CAdd's gradient does not depend on its input: the CMul output is only needed for shape.
-        let g_scaled = self.cadd.backward(b, gb, output, output, grad_output)?;
-        self.cmul.backward(w, gw, input, output, &g_scaled)
+        let g_scaled = self
+            .cadd
+            .backward(b, gb, output, output, grad_output)
+            .map_err(|e| self.within(e))?;
+        self.cmul
+            .backward(w, gw, input, output, &g_scaled)
+            .map_err(|e| self.within(e))
     }
 }
