@@ -1,15 +1,103 @@
 //! Builds the layers of `nn::conv_layers` from descriptions.
 
-use super::node::Node;
+use super::node::{Attr, Node};
 use crate::element::Element;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::nn::conv_layers::{
+    DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
+    SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
+    UpSampling1D, UpSampling2D,
+};
+
+/// An optional non-negative integer attribute (paddings, adjustments).
+fn natural(node: &Node, key: &str, default: usize) -> Result<usize> {
+    let v = node.int_or(key, default as i64)?;
+    usize::try_from(v).map_err(|_| {
+        Error::invalid(
+            &node.kind,
+            format!("attribute '{key}' must be a non-negative integer, got {v}"),
+        )
+    })
+}
+
+/// An optional string attribute naming a data format (BigDL's `"NCHW"` or `"NHWC"`).
+fn format(node: &Node, key: &str) -> Result<DataFormat> {
+    match node.attrs.get(key) {
+        None => Ok(DataFormat::Nchw),
+        Some(Attr::Str(s)) => DataFormat::parse(&node.kind, s),
+        Some(_) => Err(Error::invalid(
+            &node.kind,
+            format!("attribute '{key}' must be a string"),
+        )),
+    }
+}
+
+fn boxed<T: Element, M: Module<T> + 'static>(m: M) -> Result<Option<Box<dyn Module<T>>>> {
+    Ok(Some(Box::new(m)))
+}
 
 /// The layer `node` names, if it is one of `nn::conv_layers`.
 pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
-    // Each layer of the folder adds an arm: `"Name" => Ok(Some(Box::new(Name::new(...)?))),`.
-    #[allow(clippy::match_single_binding)]
+    let n = node;
     match node.kind.as_str() {
+        "SpatialDilatedConvolution" => boxed(SpatialDilatedConvolution::new(
+            n.size("nInputPlane")?,
+            n.size("nOutputPlane")?,
+            (n.size("kW")?, n.size("kH")?),
+            (n.size_or("dW", 1)?, n.size_or("dH", 1)?),
+            (natural(n, "padW", 0)?, natural(n, "padH", 0)?),
+            (n.size_or("dilationW", 1)?, n.size_or("dilationH", 1)?),
+        )?),
+        "SpatialFullConvolution" => boxed(SpatialFullConvolution::new(FullConvConfig {
+            d_w: n.size_or("dW", 1)?,
+            d_h: n.size_or("dH", 1)?,
+            pad_w: natural(n, "padW", 0)?,
+            pad_h: natural(n, "padH", 0)?,
+            adj_w: natural(n, "adjW", 0)?,
+            adj_h: natural(n, "adjH", 0)?,
+            n_group: n.size_or("nGroup", 1)?,
+            no_bias: n.flag("noBias", false)?,
+            ..FullConvConfig::new(
+                n.size("nInputPlane")?,
+                n.size("nOutputPlane")?,
+                n.size("kW")?,
+                n.size("kH")?,
+            )
+        })?),
+        "TemporalConvolution" => boxed(TemporalConvolution::new(
+            n.size("inputFrameSize")?,
+            n.size("outputFrameSize")?,
+            n.size("kernelW")?,
+            n.size_or("strideW", 1)?,
+            n.flag("propagateBack", true)?,
+        )?),
+        "TemporalMaxPooling" => {
+            let d_w = match n.int_or("dW", -1)? {
+                -1 => None,
+                _ => Some(n.size("dW")?),
+            };
+            boxed(TemporalMaxPooling::new(n.size("kW")?, d_w)?)
+        }
+        "UpSampling1D" => boxed(UpSampling1D::new(n.size("length")?)?),
+        "UpSampling2D" => boxed(UpSampling2D::new(&n.sizes("size")?, format(n, "format")?)?),
+        "ResizeBilinear" => boxed(ResizeBilinear::new(
+            n.size("outputHeight")?,
+            n.size("outputWidth")?,
+            n.flag("alignCorners", false)?,
+            format(n, "dataFormat")?,
+        )?),
+        "LayerNormalization" => boxed(LayerNormalization::new(n.size("hiddenSize")?)?),
+        "Normalize" => boxed(Normalize::new(
+            n.float_or("p", f64::NAN)?,
+            n.float_or("eps", 1e-10)?,
+        )?),
+        "SpatialCrossMapLRN" => boxed(SpatialCrossMapLRN::new(
+            n.size_or("size", 5)?,
+            n.float_or("alpha", 1.0)?,
+            n.float_or("beta", 0.75)?,
+            n.float_or("k", 1.0)?,
+        )?),
         _ => Ok(None),
     }
 }
