@@ -32,3 +32,17 @@ def test_schedules(sc):
         Plateau("accuracy")
     m = SGD(learningrate=0.1, leaningrate_schedule=seq)
     assert "SequentialSchedule" in str(m)
+
+
+def test_set_optim_methods(sc):
+    from ferrodl.nn.criterion import ClassNLLCriterion
+    from ferrodl.nn.layer import Linear, LogSoftMax, Sequential
+    rng = np.random.RandomState(2)
+    X = np.array([rng.randn(2) + (i % 2) * 3 for i in range(100)], dtype=np.float32)
+    Y = np.array([i % 2 + 1 for i in range(100)], dtype=np.float32)
+    model = Sequential().add(Linear(2, 4).set_name("a")).add(Linear(4, 2).set_name("b")).add(LogSoftMax())
+    before = model.get_weights()[0].copy()
+    opt = LocalOptimizer(X, Y, model, ClassNLLCriterion(), MaxEpoch(2), 20)
+    opt.set_optim_methods({"a": SGD(learningrate=0.0), "b": Adam(learningrate=0.01)}).optimize(progress=False)
+    after = model.get_weights()[0]
+    assert np.array_equal(before[:12], after[:12]) and not np.array_equal(before[12:], after[12:])

@@ -62,6 +62,15 @@ class BaseOptimizer(JavaValue):
         _jvm.call(self.value, "setOptimMethod", optim_method.value)
         return self
 
+    def set_optim_methods(self, optim_methods):
+        """Different methods for different submodules: ``{"conv1": SGD(...), "fc": Adam(...)}`` (by
+        ``set_name``); together they must cover every parameter."""
+        jmap = _jvm.jvm().java.util.HashMap()
+        for name, m in optim_methods.items():
+            jmap.put(str(name), m.value)
+        _jvm.api("setOptimMethods", self.value, jmap)
+        return self
+
     def set_gradclip_const(self, min_value, max_value):
         _jvm.call(self.value, "setConstantGradientClipping", float(min_value), float(max_value))
         return self

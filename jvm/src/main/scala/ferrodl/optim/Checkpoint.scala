@@ -13,15 +13,25 @@ object Checkpoint {
 
   final case class Files(iteration: Int, modelPath: String, methodPath: String)
 
-  private val Numbered = """(model|optimMethod)\.(\d+)""".r
+  private val Numbered = """(model|optimMethod|optimMethod-.+)\.(\d+)""".r
 
   private def join(dir: String, name: String): String = if (dir.endsWith("/")) dir + name else s"$dir/$name"
 
   /** Writes the checkpoint after `method.progress.iteration - 1` iterations. */
-  def save(dir: String, spec: SpecNode, state: ModelState, method: OptimMethod, overWrite: Boolean): Files = {
+  def save(
+      dir: String,
+      spec: SpecNode,
+      state: ModelState,
+      method: OptimMethod,
+      overWrite: Boolean,
+      perSubmodule: Seq[(String, OptimMethod)] = Nil
+  ): Files = {
     val n = method.progress.iteration - 1
     val files = Files(n, join(dir, s"model.$n"), join(dir, s"optimMethod.$n"))
     FileIO.writeAtomically(files.modelPath, ModelFile.encode(spec, state), overWrite = true)
+    perSubmodule.foreach { case (name, m) =>
+      FileIO.writeAtomically(join(dir, s"optimMethod-$name.$n"), OptimMethodFile.encode(m), overWrite = true)
+    }
     FileIO.writeAtomically(files.methodPath, OptimMethodFile.encode(method), overWrite = true)
     if (overWrite) {
       FileIO.list(dir).foreach {
@@ -55,6 +65,15 @@ object Checkpoint {
         s.children.map(strip)
       )
     strip(spec).encode()
+  }
+
+  /** The per-submodule methods of a checkpoint (`setOptimMethods`), by name, where saved. */
+  def loadMethods(files: Files, names: Seq[(String, OptimMethod)]): Map[String, OptimMethod] = {
+    val dir = files.methodPath.stripSuffix(s"optimMethod.${files.iteration}")
+    names.collect {
+      case (name, _) if name.nonEmpty && FileIO.exists(s"${dir}optimMethod-$name.${files.iteration}") =>
+        name -> OptimMethod.load(s"${dir}optimMethod-$name.${files.iteration}")
+    }.toMap
   }
 
   /** Reads a checkpoint: the model's description and state, and the method with its progress. */

@@ -41,6 +41,20 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
 
   def setOptimMethod(method: OptimMethod): this.type = { optimMethod = method; this }
 
+  private[optim] var optimMethods: Map[String, OptimMethod] = Map.empty
+
+  /**
+   * Different methods for different submodules, by name (BigDL's `setOptimMethods`): each method
+   * updates the parameters of its submodule; together they must cover every parameter.
+   * Checkpoints keep each method's state (`optimMethod-<name>.N`).
+   */
+  def setOptimMethods(methods: Map[String, OptimMethod]): this.type = {
+    require(methods.nonEmpty, "setOptimMethods needs at least one method")
+    optimMethods = methods
+    optimMethod = methods.toSeq.minBy(_._1)._2
+    this
+  }
+
   def getOptimMethod: OptimMethod = optimMethod
 
   def setEndWhen(trigger: Trigger): this.type = { endWhen = trigger; this }
@@ -126,7 +140,15 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
       )
     }
     model.setState(state)
-    optimMethod = method
+    if (optimMethods.isEmpty) optimMethod = method
+    else {
+      val saved = Checkpoint.loadMethods(files, optimMethods.toSeq)
+      optimMethods = optimMethods.map { case (k, m) =>
+        k -> saved.getOrElse(k, throw new java.io.FileNotFoundException(s"no state for submodule $k in $path"))
+      }
+      optimMethod = optimMethods.toSeq.minBy(_._1)._2
+      optimMethod.progress = method.progress
+    }
     this
   }
 

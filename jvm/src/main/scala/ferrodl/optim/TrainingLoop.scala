@@ -1,6 +1,5 @@
 package ferrodl.optim
 
-import ferrodl.engine.NativeOptim
 import ferrodl.nn.abstractnn.AbstractModule
 import org.slf4j.LoggerFactory
 
@@ -32,7 +31,11 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
   private var weights: Array[Float] = _
   private var buffers: Array[Float] = _
   private var progress: TrainingProgress = _
-  private var optim: NativeOptim = _
+  private var methods: MethodSet = _
+
+  private def describeMethods: String =
+    if (opt.optimMethods.isEmpty) method.describe()
+    else opt.optimMethods.toSeq.sortBy(_._1).map { case (k, m) => s"$k: ${m.describe()}" }.mkString("{", "; ", "}")
 
   /** What a Plateau schedule monitors ("score" or "Loss"), reported to the native method. */
   private val monitor: Option[String] = method.plateauMonitor
@@ -45,10 +48,10 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       weights = init.weights
       buffers = init.buffers
       progress = Option(method.progress).getOrElse(TrainingProgress.start(opt.seed))
-      optim = method.createNative(opt.clipping)
+      methods = MethodSet.create(opt, weights.length)
       log.info(
         s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records ${opt.describeData}, " +
-          s"batch ${opt.batchSize}, ${method.describe()}, until ${opt.endWhen}" +
+          s"batch ${opt.batchSize}, ${describeMethods}, until ${opt.endWhen}" +
           (if (opt.clipping.isEmpty) ""
            else s", clipping ${opt.clipping.map(a => s"${a._1}=${a._2}").mkString(", ")}") +
           (if (progress.iteration > 1) s", continuing at epoch ${progress.epoch} iteration ${progress.iteration}"
@@ -58,11 +61,10 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       opt.retries = 0
       loop(numSamples)
       model.setState(ModelState(weights, buffers))
-      method.state = optim.getState()
-      method.progress = progress
+      methods.store(progress)
       model
     } finally {
-      if (optim != null) optim.close()
+      if (methods != null) methods.close()
       opt.cleanup()
     }
   }
@@ -101,11 +103,11 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
         }
         if (buffers.nonEmpty) buffers = part.buffers.map(_ / part.parts)
-        val rate = optim.currentRate(progress.epoch)
-        optim.step(weights, part.grads, progress.epoch)
+        val rate = methods.currentRate(progress.epoch)
+        methods.step(weights, part.grads, progress.epoch)
         val t3 = System.nanoTime()
         val loss = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
-        if (monitor.contains("Loss")) optim.observe(loss)
+        if (monitor.contains("Loss")) methods.observe(loss)
         val timing = IterationTiming(
           part.fetchNanos / 1e6 + part.broadcastNanos / 1e6,
           part.computeNanos / 1e6,
@@ -164,9 +166,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
         weights = state.weights
         buffers = state.buffers
         progress = saved.progress
-        optim.close()
-        optim = method.createNative(opt.clipping)
-        if (saved.state != null) optim.setState(saved.state)
+        methods.restore(Checkpoint.loadMethods(files, methods.entries.map(e => e.name -> e.method)) + ("" -> saved))
         log.warn(s"reloaded the checkpoint ${files.modelPath} (${files.iteration} iterations done)")
       case None => log.warn("no checkpoint to reload; retrying from the weights in memory")
     }
@@ -195,15 +195,15 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       val better = progress.bestScore.isNaN ||
         (if (v.methods.head.higherIsBetter) score > progress.bestScore else score < progress.bestScore)
       progress = progress.copy(score = score, bestScore = if (better) score else progress.bestScore)
-      if (monitor.contains("score")) optim.observe(score)
+      if (monitor.contains("score")) methods.observe(score)
     }
   }
 
   private def saveCheckpoint(): Unit = opt.checkpoint.foreach { case (path, trigger) =>
     if (trigger(progress.triggerState)) {
-      method.state = optim.getState()
-      method.progress = progress
-      val files = Checkpoint.save(path, model.toSpec, ModelState(weights, buffers), method, opt.overWrite)
+      methods.store(progress)
+      val extra = if (methods.single) Nil else methods.entries.map(e => e.name -> e.method)
+      val files = Checkpoint.save(path, model.toSpec, ModelState(weights, buffers), method, opt.overWrite, extra)
       log.info(s"Checkpoint after ${files.iteration} iterations: ${files.modelPath}, ${files.methodPath}")
     }
   }

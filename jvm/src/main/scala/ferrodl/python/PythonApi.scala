@@ -195,6 +195,17 @@ object PythonApi {
     (e: Int) => values(math.min(math.max(e, 1), values.length) - 1)
   }
 
+  /** `setOptimMethods` from Python: a Java map (dict) of submodule names to methods. */
+  def setOptimMethods(
+      optimizer: ferrodl.optim.Optimizer,
+      methods: java.util.Map[String, ferrodl.optim.OptimMethod]
+  ): ferrodl.optim.Optimizer = {
+    val it = methods.entrySet().iterator()
+    optimizer.setOptimMethods(
+      Iterator.continually(it).takeWhile(_.hasNext).map(_.next()).map(e => e.getKey -> e.getValue).toMap
+    )
+  }
+
   /** A Scala `Map[String, Double]` from a Java map (Python dict). */
   def doubleMap(m: java.util.Map[String, java.lang.Double]): Map[String, Double] = {
     val it = m.entrySet().iterator()

@@ -61,6 +61,12 @@ abstract class AbstractModule extends Serializable {
 
   def getName(): String = Option(name).getOrElse(s"${getClass.getSimpleName}@${Integer.toHexString(hashCode)}")
 
+  /** The name set with `setName`, if any. */
+  private[ferrodl] def nameIfSet: Option[String] = Option(name)
+
+  /** The child modules, in the order their parameters lie in the flat buffer. */
+  private[ferrodl] def childModules: Seq[AbstractModule] = children
+
   /** The name set with `setName`, or null. */
   protected def getNameOrNull: String = name
 
