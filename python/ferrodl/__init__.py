@@ -18,6 +18,11 @@ def jar_path():
     """The ferrodl jar: $FERRODL_JAR, else the one in this package, else the source tree's build."""
     explicit = os.environ.get("FERRODL_JAR")
     if explicit:
+        # A relative path is taken from the source tree's root (scripts/env.sh sets one).
+        if not os.path.isabs(explicit) and not os.path.exists(explicit):
+            from_root = os.path.normpath(os.path.join(_HERE, "..", "..", explicit))
+            if os.path.exists(from_root):
+                return from_root
         return explicit
     bundled = sorted(glob.glob(os.path.join(_HERE, "jars", "ferrodl-spark_*.jar")))
     if bundled:
