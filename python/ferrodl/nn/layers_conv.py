@@ -2,3 +2,119 @@
 
 from ferrodl.util import jvm as _jvm  # noqa: F401
 from ferrodl.nn.layer_base import Layer, _ints, _option  # noqa: F401
+
+
+def _no_regularizers(layer, *regularizers):
+    if any(r is not None for r in regularizers):
+        raise NotImplementedError(f"{layer}: weight and bias regularizers are not supported yet")
+
+
+def _format(layer, value, allowed=("NCHW", "NHWC")):
+    value = str(value).upper()
+    if value not in allowed:
+        raise ValueError(f"{layer}: data format must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+class SpatialDilatedConvolution(Layer):
+    """2-D convolution with kernel taps ``dilation`` pixels apart over ``[batch, n_input_plane, height, width]``."""
+
+    scala_class = "ferrodl.nn.SpatialDilatedConvolution"
+
+    def __init__(self, n_input_plane, n_output_plane, kw, kh, dw=1, dh=1, pad_w=0, pad_h=0, dilation_w=1,
+                 dilation_h=1, wRegularizer=None, bRegularizer=None, bigdl_type="float"):
+        _no_regularizers("SpatialDilatedConvolution", wRegularizer, bRegularizer)
+        super().__init__(int(n_input_plane), int(n_output_plane), int(kw), int(kh), int(dw), int(dh), int(pad_w),
+                         int(pad_h), int(dilation_w), int(dilation_h))
+
+
+class SpatialFullConvolution(Layer):
+    """Transposed 2-D convolution: output height ``(height - 1) * dh - 2 * pad_h + kh + adj_h``."""
+
+    scala_class = "ferrodl.nn.SpatialFullConvolution"
+
+    def __init__(self, n_input_plane, n_output_plane, kw, kh, dw=1, dh=1, pad_w=0, pad_h=0, adj_w=0, adj_h=0,
+                 n_group=1, no_bias=False, wRegularizer=None, bRegularizer=None, bigdl_type="float"):
+        _no_regularizers("SpatialFullConvolution", wRegularizer, bRegularizer)
+        super().__init__(int(n_input_plane), int(n_output_plane), int(kw), int(kh), int(dw), int(dh), int(pad_w),
+                         int(pad_h), int(adj_w), int(adj_h), int(n_group), bool(no_bias))
+
+
+class TemporalConvolution(Layer):
+    """1-D convolution over the frames of ``[batch, n_input_frame, input_frame_size]``."""
+
+    scala_class = "ferrodl.nn.TemporalConvolution"
+
+    def __init__(self, input_frame_size, output_frame_size, kernel_w, stride_w=1, propagate_back=True,
+                 weight_regularizer=None, bias_regularizer=None, init_weight=None, init_bias=None,
+                 init_grad_weight=None, init_grad_bias=None, bigdl_type="float"):
+        _no_regularizers("TemporalConvolution", weight_regularizer, bias_regularizer)
+        if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
+            raise NotImplementedError("TemporalConvolution: init arrays are not supported; use set_weights")
+        super().__init__(int(input_frame_size), int(output_frame_size), int(kernel_w), int(stride_w),
+                         bool(propagate_back))
+
+
+class TemporalMaxPooling(Layer):
+    """The maximum of every feature over ``k_w`` frames every ``d_w`` frames (``d_w=-1``: ``k_w``)."""
+
+    scala_class = "ferrodl.nn.TemporalMaxPooling"
+
+    def __init__(self, k_w, d_w=-1, bigdl_type="float"):
+        super().__init__(int(k_w), int(d_w))
+
+
+class UpSampling1D(Layer):
+    """Repeats every frame of ``[batch, steps, features]`` ``length`` times."""
+
+    scala_class = "ferrodl.nn.UpSampling1D"
+
+    def __init__(self, length, bigdl_type="float"):
+        super().__init__(int(length))
+
+
+class UpSampling2D(Layer):
+    """Nearest-neighbour enlargement of images by ``size = (height factor, width factor)``."""
+
+    scala_class = "ferrodl.nn.UpSampling2D"
+
+    def __init__(self, size, data_format="nchw", bigdl_type="float"):
+        super().__init__(_ints([int(s) for s in size]), _format("UpSampling2D", data_format))
+
+
+class ResizeBilinear(Layer):
+    """Bilinear resize of images to ``output_height x output_width`` (TensorFlow's sampling, as BigDL)."""
+
+    scala_class = "ferrodl.nn.ResizeBilinear"
+
+    def __init__(self, output_height, output_width, align_corner=False, data_format="NCHW", bigdl_type="float"):
+        super().__init__(int(output_height), int(output_width), bool(align_corner),
+                         _format("ResizeBilinear", data_format))
+
+
+class LayerNormalization(Layer):
+    """Normalises the last dimension (``hidden_size`` values), then scales and shifts by learned vectors."""
+
+    scala_class = "ferrodl.nn.LayerNormalization"
+
+    def __init__(self, hidden_size, bigdl_type="float"):
+        super().__init__(int(hidden_size))
+
+
+class Normalize(Layer):
+    """Scales vectors to unit L_p norm: ``x / (sum(|x|^p) + eps)^(1/p)`` (over channels for 4-D input)."""
+
+    scala_class = "ferrodl.nn.Normalize"
+
+    def __init__(self, p, eps=1e-10, bigdl_type="float"):
+        super().__init__(float(p), float(eps))
+
+
+class SpatialCrossMapLRN(Layer):
+    """Local response normalisation across ``size`` neighbouring channels (``size`` odd)."""
+
+    scala_class = "ferrodl.nn.SpatialCrossMapLRN"
+
+    def __init__(self, size=5, alpha=1.0, beta=0.75, k=1.0, data_format="NCHW", bigdl_type="float"):
+        super().__init__(int(size), float(alpha), float(beta), float(k),
+                         _format("SpatialCrossMapLRN", data_format, ("NCHW",)))
