@@ -102,3 +102,8 @@ def test_training_mode_draws_noise(sc):
 def test_bad_arguments_raise():
     with pytest.raises(ValueError):
         Cropping2D([1], [1, 1])
+
+
+def test_unsupported_maxout_options_raise():
+    with pytest.raises(NotImplementedError):
+        Maxout(2, 2, 2, w_regularizer=object())

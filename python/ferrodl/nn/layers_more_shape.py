@@ -102,7 +102,8 @@ class Maxout(Layer):
             raise NotImplementedError("Maxout: regularizers are not supported yet")
         if init_weight is not None or init_bias is not None:
             raise NotImplementedError("Maxout: init arrays are not supported; use set_weights")
-        super().__init__(int(input_size), int(output_size), int(maxout_number), bool(with_bias))
+        super().__init__(int(input_size), int(output_size), int(maxout_number), bool(with_bias), None, None, None,
+                         None)
 
 
 class RReLU(Layer):

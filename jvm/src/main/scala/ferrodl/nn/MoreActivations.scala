@@ -11,8 +11,20 @@ import ferrodl.nn.abstractnn.AbstractModule
  * outputSize·maxoutNumber)` viewed as `[maxoutNumber, outputSize]` and maximised. Input
  * `[batch, inputSize]` or `[inputSize]`.
  */
-class Maxout(val inputSize: Int, val outputSize: Int, val maxoutNumber: Int, val withBias: Boolean = true)
-    extends AbstractModule {
+class Maxout(
+    val inputSize: Int,
+    val outputSize: Int,
+    val maxoutNumber: Int,
+    val withBias: Boolean = true,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null,
+    val initWeight: ferrodl.tensor.Tensor = null,
+    val initBias: ferrodl.tensor.Tensor = null
+) extends AbstractModule {
+  require(
+    wRegularizer == null && bRegularizer == null && initWeight == null && initBias == null,
+    "Maxout: regularizers and initial tensors are not supported yet (use setWeightsArray)"
+  )
   require(
     inputSize > 0 && outputSize > 0 && maxoutNumber > 0,
     s"Maxout: sizes must be positive, got $inputSize, $outputSize, $maxoutNumber"
@@ -26,8 +38,17 @@ class Maxout(val inputSize: Int, val outputSize: Int, val maxoutNumber: Int, val
 }
 
 object Maxout {
-  def apply(inputSize: Int, outputSize: Int, maxoutNumber: Int, withBias: Boolean = true): Maxout =
-    new Maxout(inputSize, outputSize, maxoutNumber, withBias)
+  def apply(
+      inputSize: Int,
+      outputSize: Int,
+      maxoutNumber: Int,
+      withBias: Boolean = true,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null,
+      initWeight: ferrodl.tensor.Tensor = null,
+      initBias: ferrodl.tensor.Tensor = null
+  ): Maxout =
+    new Maxout(inputSize, outputSize, maxoutNumber, withBias, wRegularizer, bRegularizer, initWeight, initBias)
 }
 
 /**
