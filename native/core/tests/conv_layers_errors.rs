@@ -90,6 +90,43 @@ fn cases() -> Vec<Case> {
             vec![2, 3, 4],
         ),
         (
+            Node::new("VolumetricConvolution")
+                .ints("nInputPlane", &[2])
+                .ints("nOutputPlane", &[3])
+                .ints("kT", &[2])
+                .ints("kW", &[3])
+                .ints("kH", &[2])
+                .ints("padW", &[1]),
+            vec![2, 2, 3, 4, 5],
+            vec![2, 3, 2, 3, 5],
+            vec![2, 2, 1, 4, 5],
+        ),
+        (
+            Node::new("VolumetricMaxPooling")
+                .ints("kT", &[2])
+                .ints("kW", &[2])
+                .ints("kH", &[2]),
+            vec![1, 4, 4, 5],
+            vec![1, 2, 2, 2],
+            vec![1, 1, 4, 5],
+        ),
+        (
+            Node::new("VolumetricAveragePooling")
+                .ints("kT", &[2])
+                .ints("kW", &[2])
+                .ints("kH", &[3])
+                .ints("ceilMode", &[1]),
+            vec![1, 2, 3, 4, 5],
+            vec![1, 2, 2, 2, 4],
+            vec![1, 2, 3, 1, 5],
+        ),
+        (
+            Node::new("UpSampling3D").ints("size", &[1, 2, 2]),
+            vec![1, 1, 2, 2, 2],
+            vec![1, 1, 2, 4, 4],
+            vec![1, 2, 2, 2],
+        ),
+        (
             Node::new("SpatialCrossMapLRN").ints("size", &[3]),
             vec![2, 4, 2, 2],
             vec![2, 4, 2, 2],
@@ -157,6 +194,12 @@ fn bad_arguments_are_errors() {
         Node::new("SpatialCrossMapLRN").ints("size", &[4]),
         Node::new("LayerNormalization"),
         Node::new("ResizeBilinear").ints("outputHeight", &[0]),
+        Node::new("VolumetricMaxPooling")
+            .ints("kT", &[2])
+            .ints("kW", &[2])
+            .ints("kH", &[2])
+            .ints("padT", &[2]),
+        Node::new("UpSampling3D").ints("size", &[2, 2]),
     ];
     for node in bad {
         match build_module::<f32>(&node) {

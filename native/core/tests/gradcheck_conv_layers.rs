@@ -5,7 +5,8 @@ use ferrodl_core::module::Module;
 use ferrodl_core::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
     SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D,
+    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+    VolumetricMaxPooling,
 };
 use ferrodl_core::rng::Rng;
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -135,4 +136,31 @@ fn normalizations() {
     assert_module(&mut m, &[2, 6, 2, 3], 19);
     let mut m = SpatialCrossMapLRN::new(3, 0.3, 1.2, 2.0).expect("m");
     assert_module(&mut m, &[4, 3, 2], 20);
+}
+
+#[test]
+fn volumetric_layers() {
+    let mut m = VolumetricConvolution::new(2, 3, [2, 2, 3], [1, 2, 1], [1, 0, 1], true).expect("m");
+    assert_module(&mut m, &[2, 2, 3, 5, 4], 21);
+    let mut m = VolumetricConvolution::new(1, 2, [1, 2, 2], [2, 1, 1], [0; 3], false).expect("m");
+    assert_module(&mut m, &[1, 3, 3, 3], 22);
+    let mut m =
+        VolumetricAveragePooling::new([2, 2, 3], [1, 2, 2], [1, 1, 1], true, true).expect("m");
+    assert_module(&mut m, &[2, 2, 3, 5, 4], 23);
+    let mut m = VolumetricAveragePooling::new([2; 3], [1; 3], [1; 3], false, false).expect("m");
+    assert_module(&mut m, &[1, 3, 2, 3], 24);
+    assert_module(
+        &mut UpSampling3D::new(&[1, 2, 3]).expect("m"),
+        &[1, 2, 2, 2, 2],
+        25,
+    );
+    // Distinct values so that no two elements tie for a maximum.
+    let x = from_vec(
+        "x",
+        &[2, 2, 3, 4, 5],
+        (0..240).map(|i| ((i * 97) % 240) as f64 * 0.01).collect(),
+    )
+    .expect("x");
+    let mut m = VolumetricMaxPooling::new([2, 2, 3], [1, 2, 2], [1, 1, 1], true).expect("m");
+    assert_input(&mut m, &x, 26);
 }

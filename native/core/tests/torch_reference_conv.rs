@@ -5,7 +5,8 @@ use ferrodl_core::module::Module;
 use ferrodl_core::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
     SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D,
+    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+    VolumetricMaxPooling,
 };
 use ferrodl_core::tensor::{from_vec, Tensor};
 use std::collections::HashMap;
@@ -189,4 +190,28 @@ fn normalizations_match_layer_norm_normalize_and_lrn() {
     check(&f, "lrn", &mut m, 0);
     let mut m = SpatialCrossMapLRN::new(3, 0.5, 0.9, 2.0).expect("m");
     check(&f, "lrn_3d", &mut m, 0);
+}
+
+#[test]
+fn volumetric_layers_match_conv3d_pool3d_and_interpolate() {
+    let f = fixtures();
+    let mut m = VolumetricConvolution::new(2, 3, [2, 3, 2], [1, 2, 1], [1, 0, 2], true).expect("m");
+    check(&f, "vconv", &mut m, 2);
+    let mut m = VolumetricConvolution::new(1, 2, [2, 2, 3], [1; 3], [0; 3], false).expect("m");
+    check(&f, "vconv_nobias_4d", &mut m, 1);
+    let mut m = VolumetricMaxPooling::new([2, 2, 3], [1, 2, 2], [1, 0, 1], false).expect("m");
+    check(&f, "vmaxpool", &mut m, 0);
+    let mut m = VolumetricMaxPooling::new([2; 3], [2; 3], [0; 3], true).expect("m");
+    check(&f, "vmaxpool_ceil", &mut m, 0);
+    let mut m =
+        VolumetricAveragePooling::new([2, 3, 2], [1, 2, 2], [1, 1, 0], true, false).expect("m");
+    check(&f, "vavgpool", &mut m, 0);
+    let mut m = VolumetricAveragePooling::new([3; 3], [2; 3], [1; 3], false, true).expect("m");
+    check(&f, "vavgpool_excl_ceil", &mut m, 0);
+    check(
+        &f,
+        "upsample3d",
+        &mut UpSampling3D::new(&[2, 1, 3]).expect("m"),
+        0,
+    );
 }

@@ -7,7 +7,8 @@ use crate::module::Module;
 use crate::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
     SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D,
+    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+    VolumetricMaxPooling,
 };
 
 /// An optional non-negative integer attribute (paddings, adjustments).
@@ -31,6 +32,20 @@ fn format(node: &Node, key: &str) -> Result<DataFormat> {
             format!("attribute '{key}' must be a string"),
         )),
     }
+}
+
+/// BigDL's 3-D kernel, stride and padding attributes as (T, H, W) triples; strides default to
+/// `default_stride` (`None`: the kernel).
+fn volume(n: &Node, default_stride: Option<usize>) -> Result<([usize; 3], [usize; 3], [usize; 3])> {
+    let k = [n.size("kT")?, n.size("kH")?, n.size("kW")?];
+    let d = |key: &str, a: usize| n.size_or(key, default_stride.unwrap_or(k[a]));
+    let stride = [d("dT", 0)?, d("dH", 1)?, d("dW", 2)?];
+    let pad = [
+        natural(n, "padT", 0)?,
+        natural(n, "padH", 0)?,
+        natural(n, "padW", 0)?,
+    ];
+    Ok((k, stride, pad))
 }
 
 fn boxed<T: Element, M: Module<T> + 'static>(m: M) -> Result<Option<Box<dyn Module<T>>>> {
@@ -98,6 +113,33 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
             n.float_or("beta", 0.75)?,
             n.float_or("k", 1.0)?,
         )?),
+        "VolumetricConvolution" => {
+            let (k, stride, pad) = volume(n, Some(1))?;
+            boxed(VolumetricConvolution::new(
+                n.size("nInputPlane")?,
+                n.size("nOutputPlane")?,
+                k,
+                stride,
+                pad,
+                n.flag("withBias", true)?,
+            )?)
+        }
+        "VolumetricMaxPooling" => {
+            let (k, stride, pad) = volume(n, None)?;
+            let ceil = n.flag("ceilMode", false)?;
+            boxed(VolumetricMaxPooling::new(k, stride, pad, ceil)?)
+        }
+        "VolumetricAveragePooling" => {
+            let (k, stride, pad) = volume(n, Some(1))?;
+            boxed(VolumetricAveragePooling::new(
+                k,
+                stride,
+                pad,
+                n.flag("countIncludePad", true)?,
+                n.flag("ceilMode", false)?,
+            )?)
+        }
+        "UpSampling3D" => boxed(UpSampling3D::new(&n.sizes("size")?)?),
         _ => Ok(None),
     }
 }
