@@ -20,7 +20,7 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
         "Replicate" => Box::new(Replicate::new(
             node.size("nFeatures")?,
             node.int_or("dim", 1)?,
-            usize::try_from(node.int_or("nDim", i32::MAX as i64)?).unwrap_or(usize::MAX),
+            usize::try_from(node.int_or("nDim", i32::MAX as i64)?).unwrap_or(0),
         )?),
         "Reverse" => Box::new(Reverse::new(node.int_or("dimension", 1)?)),
         "Padding" => Box::new(Padding::new(
