@@ -40,6 +40,7 @@ private[python] object ApiClasses {
   private def isInternal(c: Class[_]): Boolean = {
     val internal = Set(
       "SpecNode",
+      "MethodSet",
       "SpecModule",
       "ModelFile",
       "Module",
