@@ -6,7 +6,8 @@ import pytest
 
 from ferrodl.nn.layer import (LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
                               SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution,
-                              TemporalMaxPooling, UpSampling1D, UpSampling2D)
+                              TemporalMaxPooling, UpSampling1D, UpSampling2D, UpSampling3D,
+                              VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling)
 
 RNG = np.random.default_rng(7)
 
@@ -88,3 +89,24 @@ def test_normalizations(sc):
     np.testing.assert_allclose(y[0, 1, 1, 0], x[0, 1, 1, 0] * scale ** -0.75, rtol=1e-5)
     with pytest.raises(Exception):
         SpatialCrossMapLRN(4)
+
+
+def test_volumetric_layers(sc):
+    conv = VolumetricConvolution(1, 1, 2, 2, 2)
+    conv.set_weights([np.ones(8), np.array([-1.0])])
+    x = rand(1, 1, 3, 4, 5)
+    y = conv.forward(x)
+    assert y.shape == (1, 1, 2, 3, 4)
+    np.testing.assert_allclose(y[0, 0, 1, 2, 3], x[0, 0, 1:3, 2:4, 3:5].sum() - 1, rtol=1e-5, atol=1e-5)
+    assert VolumetricConvolution(2, 3, 1, 3, 3, pad_w=1, pad_h=1, with_bias=False).forward(rand(2, 4, 5, 5)).shape \
+        == (3, 4, 5, 5)
+    x = rand(2, 3, 4, 4, 6)
+    y = VolumetricMaxPooling(2, 2, 2, 2, 2, 2).forward(x)
+    assert y.shape == (2, 3, 2, 2, 3)
+    np.testing.assert_allclose(y[1, 2, 1, 0, 2], x[1, 2, 2:4, 0:2, 4:6].max())
+    y = VolumetricAveragePooling(2, 3, 2).forward(x)
+    assert y.shape == (2, 3, 3, 3, 4)
+    np.testing.assert_allclose(y[0, 1, 2, 1, 0], x[0, 1, 2:4, 1:3, 0:3].mean(), rtol=1e-5, atol=1e-6)
+    x = rand(1, 2, 2, 3, 2)
+    y = UpSampling3D([2, 1, 3]).forward(x)
+    np.testing.assert_array_equal(y, np.repeat(np.repeat(x, 2, axis=2), 3, axis=4))

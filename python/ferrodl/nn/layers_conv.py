@@ -118,3 +118,45 @@ class SpatialCrossMapLRN(Layer):
     def __init__(self, size=5, alpha=1.0, beta=0.75, k=1.0, data_format="NCHW", bigdl_type="float"):
         super().__init__(int(size), float(alpha), float(beta), float(k),
                          _format("SpatialCrossMapLRN", data_format, ("NCHW",)))
+
+
+class VolumetricConvolution(Layer):
+    """3-D convolution over ``[batch, n_input_plane, time, height, width]``."""
+
+    scala_class = "ferrodl.nn.VolumetricConvolution"
+
+    def __init__(self, n_input_plane, n_output_plane, k_t, k_w, k_h, d_t=1, d_w=1, d_h=1, pad_t=0, pad_w=0,
+                 pad_h=0, with_bias=True, wRegularizer=None, bRegularizer=None, bigdl_type="float"):
+        _no_regularizers("VolumetricConvolution", wRegularizer, bRegularizer)
+        super().__init__(int(n_input_plane), int(n_output_plane), int(k_t), int(k_w), int(k_h), int(d_t), int(d_w),
+                         int(d_h), int(pad_t), int(pad_w), int(pad_h), bool(with_bias))
+
+
+class VolumetricMaxPooling(Layer):
+    """Max pooling over 3-D windows of ``[batch, channels, time, height, width]``."""
+
+    scala_class = "ferrodl.nn.VolumetricMaxPooling"
+
+    def __init__(self, k_t, k_w, k_h, d_t, d_w, d_h, pad_t=0, pad_w=0, pad_h=0, bigdl_type="float"):
+        super().__init__(int(k_t), int(k_w), int(k_h), int(d_t), int(d_w), int(d_h), int(pad_t), int(pad_w),
+                         int(pad_h))
+
+
+class VolumetricAveragePooling(Layer):
+    """Average pooling over 3-D windows of ``[batch, channels, time, height, width]``."""
+
+    scala_class = "ferrodl.nn.VolumetricAveragePooling"
+
+    def __init__(self, k_t, k_w, k_h, d_t=1, d_w=1, d_h=1, pad_t=0, pad_w=0, pad_h=0, count_include_pad=True,
+                 ceil_mode=False, bigdl_type="float"):
+        super().__init__(int(k_t), int(k_w), int(k_h), int(d_t), int(d_w), int(d_h), int(pad_t), int(pad_w),
+                         int(pad_h), bool(count_include_pad), bool(ceil_mode))
+
+
+class UpSampling3D(Layer):
+    """Nearest-neighbour enlargement of ``[batch, channels, depth, height, width]`` by ``size`` (3 factors)."""
+
+    scala_class = "ferrodl.nn.UpSampling3D"
+
+    def __init__(self, size, bigdl_type="float"):
+        super().__init__(_ints([int(s) for s in size]))
