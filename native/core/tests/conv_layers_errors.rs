@@ -127,6 +127,28 @@ fn cases() -> Vec<Case> {
             vec![1, 2, 2, 2],
         ),
         (
+            Node::new("LocallyConnected1D")
+                .ints("nInputFrame", &[5])
+                .ints("inputFrameSize", &[2])
+                .ints("outputFrameSize", &[3])
+                .ints("kernelW", &[2]),
+            vec![4, 5, 2],
+            vec![4, 4, 3],
+            vec![4, 6, 2],
+        ),
+        (
+            Node::new("LocallyConnected2D")
+                .ints("nInputPlane", &[2])
+                .ints("inputWidth", &[4])
+                .ints("inputHeight", &[3])
+                .ints("nOutputPlane", &[3])
+                .ints("kernelW", &[2])
+                .ints("kernelH", &[2]),
+            vec![2, 2, 3, 4],
+            vec![2, 3, 2, 3],
+            vec![2, 2, 4, 3],
+        ),
+        (
             Node::new("SpatialCrossMapLRN").ints("size", &[3]),
             vec![2, 4, 2, 2],
             vec![2, 4, 2, 2],
@@ -200,6 +222,18 @@ fn bad_arguments_are_errors() {
             .ints("kH", &[2])
             .ints("padT", &[2]),
         Node::new("UpSampling3D").ints("size", &[2, 2]),
+        Node::new("LocallyConnected1D")
+            .ints("nInputFrame", &[2])
+            .ints("inputFrameSize", &[2])
+            .ints("outputFrameSize", &[3])
+            .ints("kernelW", &[3]),
+        Node::new("LocallyConnected2D")
+            .ints("nInputPlane", &[1])
+            .ints("inputWidth", &[2])
+            .ints("inputHeight", &[2])
+            .ints("nOutputPlane", &[1])
+            .ints("kernelW", &[3])
+            .ints("kernelH", &[1]),
     ];
     for node in bad {
         match build_module::<f32>(&node) {

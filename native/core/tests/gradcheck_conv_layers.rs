@@ -3,10 +3,10 @@
 use ferrodl_core::gradcheck::check_module;
 use ferrodl_core::module::Module;
 use ferrodl_core::nn::conv_layers::{
-    DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
-    SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
-    VolumetricMaxPooling,
+    DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
+    LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
+    SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D,
+    UpSampling3D, VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling,
 };
 use ferrodl_core::rng::Rng;
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -163,4 +163,23 @@ fn volumetric_layers() {
     .expect("x");
     let mut m = VolumetricMaxPooling::new([2, 2, 3], [1, 2, 2], [1, 1, 1], true).expect("m");
     assert_input(&mut m, &x, 26);
+}
+
+#[test]
+fn locally_connected_layers() {
+    let mut m = LocallyConnected1D::new(7, 3, 2, 3, 2, true).expect("m");
+    assert_module(&mut m, &[2, 7, 3], 27);
+    assert_module(&mut m, &[7, 3], 28);
+    let c = LocalConfig {
+        stride_h: 2,
+        pad_w: 1,
+        ..LocalConfig::new((2, 3, 5), 2, 2, 3)
+    };
+    let mut m = LocallyConnected2D::new(c).expect("m");
+    assert_module(&mut m, &[2, 2, 5, 3], 29);
+    let c = LocalConfig {
+        with_bias: false,
+        ..LocalConfig::new((1, 3, 3), 2, 2, 2)
+    };
+    assert_module(&mut LocallyConnected2D::new(c).expect("m"), &[1, 3, 3], 30);
 }

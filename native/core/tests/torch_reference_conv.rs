@@ -3,10 +3,10 @@
 
 use ferrodl_core::module::Module;
 use ferrodl_core::nn::conv_layers::{
-    DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
-    SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
-    VolumetricMaxPooling,
+    DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
+    LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
+    SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D,
+    UpSampling3D, VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling,
 };
 use ferrodl_core::tensor::{from_vec, Tensor};
 use std::collections::HashMap;
@@ -213,5 +213,38 @@ fn volumetric_layers_match_conv3d_pool3d_and_interpolate() {
         "upsample3d",
         &mut UpSampling3D::new(&[2, 1, 3]).expect("m"),
         0,
+    );
+}
+
+#[test]
+fn locally_connected_layers_match_unfold_and_einsum() {
+    let f = fixtures();
+    let mut m = LocallyConnected1D::new(8, 3, 4, 3, 2, true).expect("m");
+    check(&f, "local1d", &mut m, 2);
+    let mut m = LocallyConnected1D::new(4, 2, 3, 2, 1, true).expect("m");
+    check(&f, "local1d_2d", &mut m, 2);
+    let c = LocalConfig {
+        stride_w: 2,
+        pad_h: 1,
+        ..LocalConfig::new((2, 7, 4), 3, 3, 2)
+    };
+    check(
+        &f,
+        "local2d",
+        &mut LocallyConnected2D::new(c).expect("m"),
+        2,
+    );
+    let c = LocalConfig {
+        stride_w: 2,
+        stride_h: 2,
+        pad_w: 1,
+        with_bias: false,
+        ..LocalConfig::new((3, 4, 4), 2, 2, 2)
+    };
+    check(
+        &f,
+        "local2d_nobias_3d",
+        &mut LocallyConnected2D::new(c).expect("m"),
+        1,
     );
 }

@@ -5,10 +5,10 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::conv_layers::{
-    DataFormat, FullConvConfig, LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
-    SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
-    VolumetricMaxPooling,
+    DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
+    LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
+    SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D,
+    UpSampling3D, VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling,
 };
 
 /// An optional non-negative integer attribute (paddings, adjustments).
@@ -140,6 +140,37 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
             )?)
         }
         "UpSampling3D" => boxed(UpSampling3D::new(&n.sizes("size")?)?),
+        "LocallyConnected1D" => boxed(LocallyConnected1D::new(
+            n.size("nInputFrame")?,
+            n.size("inputFrameSize")?,
+            n.size("outputFrameSize")?,
+            n.size("kernelW")?,
+            n.size_or("strideW", 1)?,
+            n.flag("propagateBack", true)?,
+        )?),
+        "LocallyConnected2D" => {
+            if format(n, "format")? != DataFormat::Nchw {
+                return Err(Error::invalid(&n.kind, "only format NCHW is supported"));
+            }
+            boxed(LocallyConnected2D::new(LocalConfig {
+                stride_w: n.size_or("strideW", 1)?,
+                stride_h: n.size_or("strideH", 1)?,
+                pad_w: natural(n, "padW", 0)?,
+                pad_h: natural(n, "padH", 0)?,
+                propagate_back: n.flag("propagateBack", true)?,
+                with_bias: n.flag("withBias", true)?,
+                ..LocalConfig::new(
+                    (
+                        n.size("nInputPlane")?,
+                        n.size("inputWidth")?,
+                        n.size("inputHeight")?,
+                    ),
+                    n.size("nOutputPlane")?,
+                    n.size("kernelW")?,
+                    n.size("kernelH")?,
+                )
+            })?)
+        }
         _ => Ok(None),
     }
 }
