@@ -4,7 +4,7 @@ output shape BigDL gives, and one value matches numpy or a hand computation."""
 import numpy as np
 import pytest
 
-from ferrodl.nn.layer import (LayerNormalization, Normalize, ResizeBilinear, SpatialCrossMapLRN,
+from ferrodl.nn.layer import (LayerNormalization, LocallyConnected1D, LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN,
                               SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution,
                               TemporalMaxPooling, UpSampling1D, UpSampling2D, UpSampling3D,
                               VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling)
@@ -110,3 +110,21 @@ def test_volumetric_layers(sc):
     x = rand(1, 2, 2, 3, 2)
     y = UpSampling3D([2, 1, 3]).forward(x)
     np.testing.assert_array_equal(y, np.repeat(np.repeat(x, 2, axis=2), 3, axis=4))
+
+
+def test_locally_connected(sc):
+    m = LocallyConnected1D(5, 2, 3, 2)
+    w, b = rand(4, 3, 4), rand(4, 3)
+    m.set_weights([w, b])
+    x = rand(2, 5, 2)
+    y = m.forward(x)
+    assert y.shape == (2, 4, 3)
+    np.testing.assert_allclose(y[1, 2], w[2] @ x[1, 2:4].ravel() + b[2], rtol=1e-5, atol=1e-6)
+    m = LocallyConnected2D(2, 4, 3, 3, 2, 2)
+    w, b = rand(6, 3, 8), rand(6, 3)
+    m.set_weights([w, b])
+    x = rand(1, 2, 3, 4)
+    y = m.forward(x)
+    assert y.shape == (1, 3, 2, 3)
+    # Output pixel (1, 2) is position 5; its window is rows 1:3 and columns 2:4 of each plane.
+    np.testing.assert_allclose(y[0, :, 1, 2], w[5] @ x[0, :, 1:3, 2:4].ravel() + b[5], rtol=1e-5, atol=1e-6)

@@ -160,3 +160,35 @@ class UpSampling3D(Layer):
 
     def __init__(self, size, bigdl_type="float"):
         super().__init__(_ints([int(s) for s in size]))
+
+
+class LocallyConnected1D(Layer):
+    """A temporal convolution with its own weights at every output frame."""
+
+    scala_class = "ferrodl.nn.LocallyConnected1D"
+
+    def __init__(self, n_input_frame, input_frame_size, output_frame_size, kernel_w, stride_w=1, propagate_back=True,
+                 weight_regularizer=None, bias_regularizer=None, init_weight=None, init_bias=None,
+                 init_grad_weight=None, init_grad_bias=None, bigdl_type="float"):
+        _no_regularizers("LocallyConnected1D", weight_regularizer, bias_regularizer)
+        if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
+            raise NotImplementedError("LocallyConnected1D: init arrays are not supported; use set_weights")
+        super().__init__(int(n_input_frame), int(input_frame_size), int(output_frame_size), int(kernel_w),
+                         int(stride_w), bool(propagate_back))
+
+
+class LocallyConnected2D(Layer):
+    """A 2-D convolution with its own weights at every output pixel (input size fixed at construction)."""
+
+    scala_class = "ferrodl.nn.LocallyConnected2D"
+
+    def __init__(self, n_input_plane, input_width, input_height, n_output_plane, kernel_w, kernel_h, stride_w=1,
+                 stride_h=1, pad_w=0, pad_h=0, propagate_back=True, wRegularizer=None, bRegularizer=None,
+                 init_weight=None, init_bias=None, init_grad_weight=None, init_grad_bias=None, with_bias=True,
+                 data_format="NCHW", bigdl_type="float"):
+        _no_regularizers("LocallyConnected2D", wRegularizer, bRegularizer)
+        if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
+            raise NotImplementedError("LocallyConnected2D: init arrays are not supported; use set_weights")
+        super().__init__(int(n_input_plane), int(input_width), int(input_height), int(n_output_plane), int(kernel_w),
+                         int(kernel_h), int(stride_w), int(stride_h), int(pad_w), int(pad_h), bool(propagate_back),
+                         bool(with_bias), _format("LocallyConnected2D", data_format, ("NCHW",)))
