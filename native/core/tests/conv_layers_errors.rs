@@ -149,6 +149,17 @@ fn cases() -> Vec<Case> {
             vec![2, 2, 4, 3],
         ),
         (
+            Node::new("SpatialSeparableConvolution")
+                .ints("nInputChannel", &[2])
+                .ints("nOutputChannel", &[3])
+                .ints("depthMultiplier", &[2])
+                .ints("kW", &[2])
+                .ints("kH", &[2]),
+            vec![1, 2, 3, 3],
+            vec![1, 3, 2, 2],
+            vec![1, 3, 3, 3],
+        ),
+        (
             Node::new("SpatialCrossMapLRN").ints("size", &[3]),
             vec![2, 4, 2, 2],
             vec![2, 4, 2, 2],
@@ -222,6 +233,13 @@ fn bad_arguments_are_errors() {
             .ints("kH", &[2])
             .ints("padT", &[2]),
         Node::new("UpSampling3D").ints("size", &[2, 2]),
+        Node::new("SpatialSeparableConvolution")
+            .ints("nInputChannel", &[2])
+            .ints("nOutputChannel", &[3])
+            .ints("depthMultiplier", &[2])
+            .ints("kW", &[2])
+            .ints("kH", &[2])
+            .ints("pW", &[-2]),
         Node::new("LocallyConnected1D")
             .ints("nInputFrame", &[2])
             .ints("inputFrameSize", &[2])

@@ -5,8 +5,9 @@ use ferrodl_core::module::Module;
 use ferrodl_core::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
     LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
-    SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D,
-    UpSampling3D, VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling,
+    SpatialFullConvolution, SpatialSeparableConvolution, TemporalConvolution, TemporalMaxPooling,
+    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+    VolumetricMaxPooling,
 };
 use ferrodl_core::rng::Rng;
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -182,4 +183,13 @@ fn locally_connected_layers() {
         ..LocalConfig::new((1, 3, 3), 2, 2, 2)
     };
     assert_module(&mut LocallyConnected2D::new(c).expect("m"), &[1, 3, 3], 30);
+}
+
+#[test]
+fn separable_convolution() {
+    let mut m = SpatialSeparableConvolution::new(2, 3, 2, (3, 2), (2, 1), (1, 0), true).expect("m");
+    assert_module(&mut m, &[2, 2, 4, 5], 31);
+    let mut m =
+        SpatialSeparableConvolution::new(3, 2, 1, (2, 2), (1, 1), (-1, -1), false).expect("m");
+    assert_module(&mut m, &[3, 3, 4], 32);
 }

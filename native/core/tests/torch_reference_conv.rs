@@ -5,8 +5,9 @@ use ferrodl_core::module::Module;
 use ferrodl_core::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
     LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
-    SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D,
-    UpSampling3D, VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling,
+    SpatialFullConvolution, SpatialSeparableConvolution, TemporalConvolution, TemporalMaxPooling,
+    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+    VolumetricMaxPooling,
 };
 use ferrodl_core::tensor::{from_vec, Tensor};
 use std::collections::HashMap;
@@ -247,4 +248,14 @@ fn locally_connected_layers_match_unfold_and_einsum() {
         &mut LocallyConnected2D::new(c).expect("m"),
         1,
     );
+}
+
+#[test]
+fn separable_convolution_matches_depthwise_then_pointwise_conv2d() {
+    let f = fixtures();
+    let mut m = SpatialSeparableConvolution::new(2, 4, 3, (2, 3), (1, 2), (1, 1), true).expect("m");
+    check(&f, "separable", &mut m, 3);
+    let mut m =
+        SpatialSeparableConvolution::new(3, 2, 1, (2, 2), (1, 1), (0, 0), false).expect("m");
+    check(&f, "separable_nobias_3d", &mut m, 2);
 }

@@ -7,8 +7,9 @@ use crate::module::Module;
 use crate::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
     LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
-    SpatialFullConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D,
-    UpSampling3D, VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling,
+    SpatialFullConvolution, SpatialSeparableConvolution, TemporalConvolution, TemporalMaxPooling,
+    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+    VolumetricMaxPooling,
 };
 
 /// An optional non-negative integer attribute (paddings, adjustments).
@@ -170,6 +171,20 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
                     n.size("kernelH")?,
                 )
             })?)
+        }
+        "SpatialSeparableConvolution" => {
+            if format(n, "dataFormat")? != DataFormat::Nchw {
+                return Err(Error::invalid(&n.kind, "only dataFormat NCHW is supported"));
+            }
+            boxed(SpatialSeparableConvolution::new(
+                n.size("nInputChannel")?,
+                n.size("nOutputChannel")?,
+                n.size("depthMultiplier")?,
+                (n.size("kW")?, n.size("kH")?),
+                (n.size_or("sW", 1)?, n.size_or("sH", 1)?),
+                (n.int_or("pW", 0)?, n.int_or("pH", 0)?),
+                n.flag("hasBias", true)?,
+            )?)
         }
         _ => Ok(None),
     }
