@@ -4,10 +4,11 @@ output shape BigDL gives, and one value matches numpy or a hand computation."""
 import numpy as np
 import pytest
 
-from ferrodl.nn.layer import (LayerNormalization, LocallyConnected1D, LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN,
-                              SpatialDilatedConvolution, SpatialFullConvolution, TemporalConvolution,
-                              TemporalMaxPooling, UpSampling1D, UpSampling2D, UpSampling3D,
-                              VolumetricAveragePooling, VolumetricConvolution, VolumetricMaxPooling)
+from ferrodl.nn.layer import (LayerNormalization, LocallyConnected1D, LocallyConnected2D, Normalize, ResizeBilinear,
+                              SpatialCrossMapLRN, SpatialDilatedConvolution, SpatialFullConvolution,
+                              SpatialSeparableConvolution, TemporalConvolution, TemporalMaxPooling, UpSampling1D,
+                              UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
+                              VolumetricMaxPooling)
 
 RNG = np.random.default_rng(7)
 
@@ -128,3 +129,16 @@ def test_locally_connected(sc):
     assert y.shape == (1, 3, 2, 3)
     # Output pixel (1, 2) is position 5; its window is rows 1:3 and columns 2:4 of each plane.
     np.testing.assert_allclose(y[0, :, 1, 2], w[5] @ x[0, :, 1:3, 2:4].ravel() + b[5], rtol=1e-5, atol=1e-6)
+
+
+def test_separable_convolution(sc):
+    m = SpatialSeparableConvolution(2, 3, 2, 2, 2)
+    depth, point, bias = rand(4, 1, 2, 2), rand(3, 4), rand(3)
+    m.set_weights([depth, point, bias])
+    x = rand(1, 2, 3, 4)
+    y = m.forward(x)
+    assert y.shape == (1, 3, 2, 3)
+    # Depthwise plane k reads input channel k // 2; then the planes mix.
+    mid = np.array([(depth[k, 0] * x[0, k // 2, 1:3, 0:2]).sum() for k in range(4)])
+    np.testing.assert_allclose(y[0, :, 1, 0], point @ mid + bias, rtol=1e-5, atol=1e-5)
+    assert SpatialSeparableConvolution(2, 3, 1, 3, 3, pad_w=-1, pad_h=-1).forward(x).shape == (1, 3, 3, 4)

@@ -192,3 +192,17 @@ class LocallyConnected2D(Layer):
         super().__init__(int(n_input_plane), int(input_width), int(input_height), int(n_output_plane), int(kernel_w),
                          int(kernel_h), int(stride_w), int(stride_h), int(pad_w), int(pad_h), bool(propagate_back),
                          bool(with_bias), _format("LocallyConnected2D", data_format, ("NCHW",)))
+
+
+class SpatialSeparableConvolution(Layer):
+    """A depthwise convolution (``depth_multiplier`` kernels per channel), then a 1x1 convolution; NCHW only."""
+
+    scala_class = "ferrodl.nn.SpatialSeparableConvolution"
+
+    def __init__(self, n_input_channel, n_output_channel, depth_multiplier, kernel_w, kernel_h, stride_w=1,
+                 stride_h=1, pad_w=0, pad_h=0, with_bias=True, data_format="NCHW", w_regularizer=None,
+                 b_regularizer=None, p_regularizer=None, bigdl_type="float"):
+        _no_regularizers("SpatialSeparableConvolution", w_regularizer, b_regularizer, p_regularizer)
+        super().__init__(int(n_input_channel), int(n_output_channel), int(depth_multiplier), int(kernel_w),
+                         int(kernel_h), int(stride_w), int(stride_h), int(pad_w), int(pad_h), bool(with_bias),
+                         _format("SpatialSeparableConvolution", data_format, ("NCHW",)))
