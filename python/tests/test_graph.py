@@ -74,3 +74,9 @@ def test_two_inputs_and_two_outputs_train_with_a_parallel_criterion(sc):
               optim_method=SGD(learningrate=0.05)).optimize(progress=False)
     after = crit.forward(model.forward(x), y)
     assert after < 0.5 * before, (before, after)
+
+
+def test_index_selects_by_one_based_positions(sc):
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    y = Index(2).forward([x, np.array([3, 1, 3], np.float32)])
+    np.testing.assert_array_equal(y, x[:, [2, 0, 2]])

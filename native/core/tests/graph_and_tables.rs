@@ -316,3 +316,36 @@ fn hostile_layouts_never_panic() {
     let ok = Activity::<f32>::decode(&[1, 2, 0, 1, 3, 0, 2, 1, 5], &data).expect("valid");
     assert_eq!(ok.describe(), "{[3], [1, 5]}");
 }
+
+#[test]
+fn index_selects_and_adds_gradients_back() {
+    let x = from_vec("x", &[2, 3], vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).expect("x");
+    let idx = from_vec("i", &[3], vec![3.0, 1.0, 3.0]).expect("i");
+    let input = table(vec![Activity::Tensor(x), Activity::Tensor(idx)]);
+    let mut m = block(&Node::new("Index").ints("dimension", &[2]));
+    let y = m.forward(&[], &input).expect("forward");
+    let expect = from_vec("y", &[2, 3], vec![3.0, 1.0, 3.0, 6.0, 4.0, 6.0]).expect("y");
+    assert_eq!(y, Activity::Tensor(expect));
+    let g = from_vec("g", &[2, 3], vec![1.0, 10.0, 100.0, 2.0, 20.0, 200.0]).expect("g");
+    let gx = m
+        .backward(&[], &mut [], &input, &y, &Activity::Tensor(g))
+        .expect("backward");
+    let parts = gx.table("gx").expect("table");
+    let want = from_vec("w", &[2, 3], vec![10.0, 0.0, 101.0, 20.0, 0.0, 202.0]).expect("w");
+    assert_eq!(
+        parts[0],
+        Activity::Tensor(want),
+        "repeated positions add up"
+    );
+    assert_eq!(parts[1].tensor("i").expect("i").iter().sum::<f64>(), 0.0);
+    let bad = table(vec![
+        t(&[2, 3], 1),
+        Activity::Tensor(from_vec("i", &[1], vec![4.0]).expect("i")),
+    ]);
+    let e = m
+        .forward(&[], &bad)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(e.contains("Index") && e.contains("not in 1..3"), "{e}");
+}

@@ -226,3 +226,12 @@ class Bottle(Container):
 
     def __init__(self, module, n_input_dim=2, n_output_dim1=INTMAX, bigdl_type="float"):
         super().__init__(module.value, int(n_input_dim), int(n_output_dim1))
+
+
+class Index(Layer):
+    """For the input ``[t, index]``, the slices of ``t`` along ``dimension`` (1-based) at the 1-based positions in ``index``."""
+
+    scala_class = "ferrodl.nn.Index"
+
+    def __init__(self, dimension, bigdl_type="float"):
+        super().__init__(int(dimension))

@@ -10,7 +10,7 @@ use crate::nn::containers::{
     ActivitySequential, Concat, ConcatTable, Graph, MapTable, ModuleFactory, ParallelTable,
 };
 use crate::nn::table_ops::{
-    Bottle, ElementwiseTable, FlattenTable, Input, JoinTable, Measure, NarrowTable, Pack,
+    Bottle, ElementwiseTable, FlattenTable, Index, Input, JoinTable, Measure, NarrowTable, Pack,
     PairMeasure, SelectTable, SplitTable, TableOp, MM, MV, SAME_AS_INPUT,
 };
 
@@ -30,6 +30,7 @@ pub const ACTIVITY_KINDS: &[&str] = &[
     "CAveTable",
     "JoinTable",
     "SelectTable",
+    "Index",
     "NarrowTable",
     "SplitTable",
     "FlattenTable",
@@ -98,6 +99,7 @@ pub fn build_block<T: Element>(node: &Node) -> Result<Box<dyn ActivityModule<T>>
             node.size_or("nInputDims", 0)?,
         )?)),
         "SelectTable" => leaf(Box::new(SelectTable::new(node.int("index")?)?)),
+        "Index" => leaf(Box::new(Index::new(node.size("dimension")?)?)),
         "NarrowTable" => leaf(Box::new(NarrowTable::new(
             node.int("offset")?,
             node.int_or("length", 1)?,

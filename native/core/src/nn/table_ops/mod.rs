@@ -3,6 +3,7 @@
 mod bottle;
 mod elementwise;
 mod flatten;
+mod index;
 mod join;
 mod matmul;
 mod pack;
@@ -14,6 +15,7 @@ mod split;
 pub use bottle::{Bottle, SAME_AS_INPUT};
 pub use elementwise::{ElementwiseTable, TableOp};
 pub use flatten::FlattenTable;
+pub use index::Index;
 pub use join::{axis_of, concat, split, JoinTable};
 pub use matmul::{MM, MV};
 pub use pack::Pack;

@@ -165,3 +165,13 @@ class CosineDistance extends AbstractModule
 object CosineDistance {
   def apply(): CosineDistance = new CosineDistance()
 }
+
+/** For the input `{t, index}`, the slices of `t` along `dimension` (1-based) at the 1-based positions in `index`. */
+class Index(val dimension: Int) extends AbstractModule {
+  require(dimension >= 1, s"Index dimension is 1-based, got $dimension")
+  override protected def attrs: Seq[(String, SpecAttr)] = Seq("dimension" -> SpecAttr.int(dimension))
+}
+
+object Index {
+  def apply(dimension: Int): Index = new Index(dimension)
+}
