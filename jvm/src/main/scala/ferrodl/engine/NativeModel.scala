@@ -113,6 +113,6 @@ final class NativeModel(spec: Array[Byte], seed: Long)
   ): ferrodl.nn.abstractnn.Activity = withHandle { h =>
     val (data, layout) = ActivityCodec.encode(gradOutput)
     val g = Native.backwardTable(h, data, layout)
-    ActivityCodec.decode(g, ActivityCodec.encode(input)._2)
+    ActivityCodec.decode(g, ActivityCodec.layout(input))
   }
 }

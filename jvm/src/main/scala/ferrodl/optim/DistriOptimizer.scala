@@ -30,6 +30,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
   private var critSpec: Array[Byte] = _
   private var key: String = _
   private var failureInjected = false
+  private var failHook: Option[(Long, Int)] = None
 
   /** A system property of the driver, else the Spark configuration. */
   override private[optim] def conf(key: String): Option[String] = sys.props.get(key).orElse(sc.getConf.getOption(key))
@@ -43,6 +44,10 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     critSpec = criterion.toSpec.encode()
     key = Batching.key(modelSpec, critSpec)
     failureInjected = false
+    // Read once per run, not per iteration (SparkContext.getConf copies the configuration).
+    failHook = conf("spark.ferrodl.test.failIteration").map { n =>
+      (n.trim.toLong, conf("spark.ferrodl.test.failAttempts").map(_.trim.toInt).getOrElse(Int.MaxValue))
+    }
     // Always shuffle once: besides balancing, it cuts the lineage, so iteration tasks never carry
     // the source partitions (a parallelized collection would ship its data with every task).
     data = dataset
@@ -102,10 +107,10 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
 
   /** How many attempts of this iteration's tasks the test hook fails (0 when it is off). */
   private def injectedFailure(iteration: Long): Int =
-    conf("spark.ferrodl.test.failIteration") match {
-      case Some(n) if !failureInjected && n.trim.toLong == iteration + 1 =>
+    failHook match {
+      case Some((at, attempts)) if !failureInjected && at == iteration + 1 =>
         failureInjected = true
-        conf("spark.ferrodl.test.failAttempts").map(_.trim.toInt).getOrElse(Int.MaxValue)
+        attempts
       case _ => 0
     }
 
