@@ -3,9 +3,13 @@ package ferrodl.engine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
@@ -23,14 +27,17 @@ import java.util.Locale;
  *   <li>An explicit path wins: system property {@code ferrodl.native.library} or environment
  *       variable {@code FERRODL_NATIVE_LIBRARY}.
  *   <li>Otherwise the library bundled in the jar under {@code /ferrodl/native/<os>-<arch>/} is
- *       extracted to {@code libferrodl-<sha256>.so} in a directory only its owner may use:
- *       {@code ferrodl.native.dir}, {@code FERRODL_NATIVE_DIR}, or {@code java.io.tmpdir}. An
- *       existing file is reused only if its hash matches.
+ *       checked against the SHA-256 the jar records next to it, and extracted to
+ *       {@code libferrodl-<sha256>.so} in a directory only its owner may use: {@code
+ *       ferrodl.native.dir}, {@code FERRODL_NATIVE_DIR}, or {@code java.io.tmpdir}. An existing
+ *       file is loaded only if its hash matches; otherwise the loader refuses and says why. Other
+ *       versions left there for more than a day are removed.
  * </ol>
  */
 public final class NativeLoader {
   private static final Object LOCK = new Object();
   private static volatile Path loaded;
+  private static final long STALE_AFTER_MS = 24L * 3600 * 1000;
 
   private NativeLoader() {}
 
@@ -106,29 +113,90 @@ public final class NativeLoader {
       bytes = readAll(in);
     }
     tried.add("resource " + resource);
-    String hash = sha256(bytes);
+    String recorded = null;
+    try (InputStream in = NativeLoader.class.getResourceAsStream(resource + ".sha256")) {
+      if (in != null) {
+        recorded = new String(readAll(in), StandardCharsets.US_ASCII).trim();
+      }
+    }
     String base = firstNonEmpty(System.getProperty("ferrodl.native.dir"), System.getenv("FERRODL_NATIVE_DIR"));
     Path dir = base != null ? Paths.get(base) : Paths.get(System.getProperty("java.io.tmpdir"), "ferrodl-" + System.getProperty("user.name", "user"));
+    Path target = extractTo(dir, bytes, recorded);
+    tried.add("extracted " + target);
+    return target;
+  }
+
+  /**
+   * Writes {@code bytes} (a library whose SHA-256 the jar records as {@code recordedHash}, or null
+   * when the jar records none) to a content-hashed file in {@code dir}, a directory only its owner
+   * may use, and returns that file. An existing file of that name is reused only if its hash
+   * matches; a mismatch means somebody changed it, and the loader refuses rather than load it.
+   * Other libraries and temporary files older than a day are removed.
+   */
+  static Path extractTo(Path dir, byte[] bytes, String recordedHash) throws IOException {
+    String hash = sha256(bytes);
+    if (recordedHash != null && !recordedHash.equals(hash)) {
+      throw new IOException(
+          "the library in the jar is corrupt: its SHA-256 is " + hash + " but the jar records " + recordedHash);
+    }
     createPrivateDir(dir);
     String name = libraryFileName();
     int dot = name.lastIndexOf('.');
-    Path target = dir.resolve(name.substring(0, dot) + "-" + hash.substring(0, 32) + name.substring(dot));
-    tried.add("extracted " + target);
-    if (Files.isRegularFile(target) && sha256(Files.readAllBytes(target)).equals(hash)) {
-      return target;
-    }
-    Path tmp = Files.createTempFile(dir, "libferrodl-", ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    String prefix = name.substring(0, dot) + "-";
+    Path target = dir.resolve(prefix + hash.substring(0, 32) + name.substring(dot));
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("refusing to load " + target + ": it is not a regular file");
       }
-    } finally {
-      Files.deleteIfExists(tmp);
+      String found = sha256(Files.readAllBytes(target));
+      if (!found.equals(hash)) {
+        throw new IOException(
+            "refusing to load "
+                + target
+                + ": its SHA-256 is "
+                + found
+                + " but the jar's library has "
+                + hash
+                + "; the file was modified after extraction. Delete it or set ferrodl.native.dir to another directory");
+      }
+    } else {
+      Path tmp = Files.createTempFile(dir, prefix, ".tmp");
+      try {
+        Files.write(tmp, bytes);
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target);
+        } catch (FileAlreadyExistsException e) {
+          // Another JVM extracted the same library at the same moment; check what it wrote.
+          return extractTo(dir, bytes, recordedHash);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     }
+    removeStale(dir, prefix, target);
     return target;
+  }
+
+  /** Deletes other versions of the library and abandoned temporary files older than a day. */
+  private static void removeStale(Path dir, String prefix, Path keep) {
+    long cutoff = System.currentTimeMillis() - STALE_AFTER_MS;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*")) {
+      for (Path f : files) {
+        try {
+          if (!f.equals(keep)
+              && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+              && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+            Files.deleteIfExists(f);
+          }
+        } catch (IOException e) {
+          // Another JVM may be removing it too; a leftover file is harmless.
+        }
+      }
+    } catch (IOException e) {
+      // Listing failed: cleaning up is best effort.
+    }
   }
 
   private static void createPrivateDir(Path dir) throws IOException {
@@ -140,7 +208,13 @@ public final class NativeLoader {
         Files.createDirectories(dir);
       }
     }
-    if (posix && Files.getOwner(dir).getName().equals(System.getProperty("user.name"))) {
+    if (posix) {
+      String owner = Files.getOwner(dir).getName();
+      if (!owner.equals(System.getProperty("user.name"))) {
+        throw new IOException(
+            "refusing to extract into " + dir + ": it belongs to " + owner + ", not to " + System.getProperty("user.name")
+                + "; set ferrodl.native.dir to a directory of your own");
+      }
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
   }
