@@ -28,6 +28,14 @@ stage "native library checks" bash scripts/check_native.sh
 stage "end-to-end on Spark" bash tests/e2e.sh
 # The Python API: wrappers, errors, the talk's Python examples on MNIST, the example notebook.
 stage "Python tests (pytest)" bash -c 'cd python && "$PYSPARK_PYTHON" -m pytest -q -p no:cacheprovider tests'
+# The benchmark harness at tiny size, so that it cannot rot (with PyTorch when bench/run.sh has
+# installed it; the numbers of a smoke run mean nothing).
+bench_smoke() {
+  local t=(--no-torch)
+  "$HOME/.cache/ferrodl/torchvenv/bin/python" -c "import torch" 2>/dev/null && t=()
+  bash bench/run.sh --smoke --reps 1 "${t[@]}"
+}
+stage "benchmark harness (smoke)" bench_smoke
 
 echo "stages: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

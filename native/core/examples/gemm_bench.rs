@@ -1,7 +1,7 @@
 //! GEMM throughput of both backends, single-threaded, in GFLOP/s (median of repeated runs).
 //!
-//! `cargo run --release -p ferrodl-core --example gemm_bench`; compare with
-//! `python benchmarks/gemm_torch.py` run right after, on the same machine.
+//! `cargo run --release -p ferrodl-core --example gemm_bench`;
+//! `bash bench/run.sh` runs it interleaved with PyTorch and reports the ratios.
 
 use ferrodl_core::gemm::{cpu_vendor, matmul_with, Backend};
 use ferrodl_core::rng::Rng;

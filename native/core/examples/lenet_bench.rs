@@ -1,7 +1,7 @@
 //! LeNet-5 (the talk's topology) forward + backward throughput on one thread, in samples/s.
 //!
-//! `cargo run --release -p ferrodl-core --example lenet_bench`; compare with
-//! `python benchmarks/lenet_torch.py` run right after, on the same machine.
+//! `cargo run --release -p ferrodl-core --example lenet_bench` measures
+//! the engine alone, without the JVM; `bash bench/run.sh` compares the whole stack with PyTorch.
 
 use ferrodl_core::criterion::ClassNLLCriterion;
 use ferrodl_core::gemm::{backend, set_backend, Backend};
