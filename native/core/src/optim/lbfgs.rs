@@ -24,10 +24,10 @@ use crate::error::{Error, Result};
 /// ```
 ///
 /// This is also PyTorch's `LBFGS(max_iter = 1)` stepped once per gradient. `maxIter` and
-/// `maxEval` bound BigDL's inner loop, which here always ends after its first iteration; a line
-/// search would evaluate the gradient several times per iteration, which the driver (one
-/// gradient per Spark job) cannot do, so there is none. `verbose` logs BigDL's `<optim.lbfgs>`
-/// messages at info level.
+/// `maxEval` bound BigDL's inner loop, which here always ends after its first iteration. With
+/// `lineSearch = lswolfe` the method is [`super::LbfgsWolfe`] instead: the whole inner loop,
+/// with the driver evaluating the loss and gradient at every trial point. `verbose` logs BigDL's
+/// `<optim.lbfgs>` messages at info level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lbfgs {
     pub max_iter: u64,
@@ -39,15 +39,35 @@ pub struct Lbfgs {
 }
 
 // `OptimState::scalars`: the last step length, the diagonal scale H, iterations so far.
-const T: usize = 0;
-const H_DIAG: usize = 1;
-const N_ITER: usize = 2;
+pub(super) const T: usize = 0;
+pub(super) const H_DIAG: usize = 1;
+pub(super) const N_ITER: usize = 2;
 // `OptimState::buffers`: the direction, the previous gradient, then (s, y) pairs, oldest first.
-const D: usize = 0;
-const G_OLD: usize = 1;
-const HISTORY: usize = 2;
+pub(super) const D: usize = 0;
+pub(super) const G_OLD: usize = 1;
+pub(super) const HISTORY: usize = 2;
 
-fn dot(a: &[f32], b: &[f32]) -> f64 {
+/// `state` for `n` parameters: initialised when empty (first step length `lr`), else checked.
+pub(super) fn checked_state(n: usize, lr: f64, mut state: OptimState) -> Result<OptimState> {
+    if state.buffers.is_empty() {
+        state.buffers = vec![vec![0.0; n], vec![0.0; n]];
+        state.scalars = vec![lr, 1.0, 0.0];
+    }
+    let b = &state.buffers;
+    if b.len() < HISTORY
+        || b.len() % 2 != 0
+        || b.iter().any(|v| v.len() != n)
+        || state.scalars.len() != 3
+    {
+        return Err(Error::invalid(
+            "LBFGS",
+            format!("state does not fit {n} parameters"),
+        ));
+    }
+    Ok(state)
+}
+
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum()
 }
 
@@ -71,7 +91,7 @@ impl Lbfgs {
         Ok(self)
     }
 
-    fn say(&self, msg: &str) {
+    pub(super) fn say(&self, msg: &str) {
         if self.verbose {
             log::info!("<optim.lbfgs> {msg}");
         }
@@ -84,7 +104,7 @@ impl Lbfgs {
         weights: &mut [f32],
         grads: &[f32],
         lr: f64,
-        mut state: OptimState,
+        state: OptimState,
     ) -> Result<OptimState> {
         let n = weights.len();
         if grads.len() != n {
@@ -95,21 +115,7 @@ impl Lbfgs {
                 actual: grads.len(),
             });
         }
-        if state.buffers.is_empty() {
-            state.buffers = vec![vec![0.0; n], vec![0.0; n]];
-            state.scalars = vec![lr, 1.0, 0.0];
-        }
-        let b = &state.buffers;
-        if b.len() < HISTORY
-            || b.len() % 2 != 0
-            || b.iter().any(|v| v.len() != n)
-            || state.scalars.len() != 3
-        {
-            return Err(Error::invalid(
-                "LBFGS",
-                format!("state does not fit {n} parameters"),
-            ));
-        }
+        let mut state = checked_state(n, lr, state)?;
         state.step += 1;
         let abs_sum: f64 = grads.iter().map(|g| g.abs() as f64).sum();
         if abs_sum < self.tol_fun {
@@ -142,7 +148,7 @@ impl Lbfgs {
     }
 
     /// Adds the last step's pair `(s, y)` to the history when the curvature is positive.
-    fn update_history(&self, buffers: &mut Vec<Vec<f32>>, g: &[f32], s: &mut [f64]) {
+    pub(super) fn update_history(&self, buffers: &mut Vec<Vec<f32>>, g: &[f32], s: &mut [f64]) {
         let t = s[T] as f32;
         let (d, g_old) = (&buffers[D], &buffers[G_OLD]);
         let y: Vec<f32> = g.iter().zip(g_old).map(|(a, b)| a - b).collect();
@@ -159,7 +165,7 @@ impl Lbfgs {
     }
 
     /// The two-loop recursion: `-H·g` for the inverse Hessian the history describes.
-    fn direction(&self, buffers: &[Vec<f32>], g: &[f32], h_diag: f64) -> Vec<f32> {
+    pub(super) fn direction(&self, buffers: &[Vec<f32>], g: &[f32], h_diag: f64) -> Vec<f32> {
         let pairs: Vec<(&[f32], &[f32])> = buffers[HISTORY..]
             .chunks_exact(2)
             .map(|p| (p[0].as_slice(), p[1].as_slice()))

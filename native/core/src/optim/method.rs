@@ -5,6 +5,7 @@ use super::adaptive::Adaptive;
 use super::ftrl::Ftrl;
 use super::lars::LarsSgd;
 use super::lbfgs::Lbfgs;
+use super::lbfgs_wolfe::LbfgsWolfe;
 use super::schedule::{Clock, Next, Schedule};
 use super::sgd::Sgd;
 use super::state::OptimState;
@@ -18,6 +19,8 @@ pub enum Rule {
     Ftrl(Ftrl),
     LarsSgd(LarsSgd),
     Lbfgs(Lbfgs),
+    /// L-BFGS with a line search: stepped by `begin_search`/`feed_search` (see `search_step`).
+    LbfgsWolfe(LbfgsWolfe),
 }
 
 /// Gradient clipping, applied before the update (both may be set, constant first).
@@ -91,6 +94,7 @@ impl OptimMethod {
             Rule::Ftrl(f) => Rule::Ftrl(f.validated()?),
             Rule::LarsSgd(l) => Rule::LarsSgd(l.validated()?),
             Rule::Lbfgs(l) => Rule::Lbfgs(l.validated()?),
+            Rule::LbfgsWolfe(l) => Rule::LbfgsWolfe(l.validated()?),
         };
         Ok(OptimMethod {
             rule,
@@ -109,7 +113,7 @@ impl OptimMethod {
     }
 
     /// What the schedule decides for the next step, in epoch `epoch` (1-based).
-    fn next(&self, state: &OptimState, epoch: u64) -> Result<Next> {
+    pub(super) fn next(&self, state: &OptimState, epoch: u64) -> Result<Next> {
         self.schedule.next(
             self.learning_rate,
             Clock::new(state.step, epoch),
@@ -172,6 +176,11 @@ impl OptimMethod {
             Rule::Ftrl(f) => f.step(weights, grads, lr, state),
             Rule::LarsSgd(l) => l.step(weights, grads, lr, wd, state),
             Rule::Lbfgs(l) => l.step(weights, grads, lr, state),
+            Rule::LbfgsWolfe(_) => Err(Error::state(
+                "LBFGS",
+                "a line search evaluates the loss several times per step: drive it with \
+                 begin_search and feed_search",
+            )),
         }?;
         state.schedule = next.state;
         Ok(state)

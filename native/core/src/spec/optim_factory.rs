@@ -3,8 +3,8 @@
 use super::node::{Attr, Node};
 use crate::error::{Error, Result};
 use crate::optim::{
-    Adaptive, Clipping, DecayTable, Ftrl, LarsSgd, Lbfgs, OptimMethod, Plateau, Regime, Rule,
-    Schedule, SequentialSchedule, Sgd,
+    Adaptive, Clipping, DecayTable, Ftrl, LarsSgd, Lbfgs, LbfgsWolfe, OptimMethod, Plateau, Regime,
+    Rule, Schedule, SequentialSchedule, Sgd, WolfeOptions,
 };
 
 fn count(node: &Node, key: &str, default: u64) -> Result<u64> {
@@ -266,17 +266,35 @@ pub fn build_optim(node: &Node) -> Result<OptimMethod> {
             }),
             f("learningRate", 1e-3)?,
         ),
-        "LBFGS" => (
-            Rule::Lbfgs(Lbfgs {
+        "LBFGS" => {
+            let lbfgs = Lbfgs {
                 max_iter: natural(node, "maxIter", 20)?,
                 max_eval: f("maxEval", f64::MAX)?,
                 tol_fun: f("tolFun", 1e-5)?,
                 tol_x: f("tolX", 1e-9)?,
                 n_correction: natural(node, "nCorrection", 100)? as usize,
                 verbose: node.flag("verbose", false)?,
-            }),
-            f("learningRate", 1.0)?,
-        ),
+            };
+            let rule = match text(node, "lineSearch", "")? {
+                "" => Rule::Lbfgs(lbfgs),
+                "lswolfe" => Rule::LbfgsWolfe(LbfgsWolfe {
+                    lbfgs,
+                    search: WolfeOptions {
+                        c1: f("lineSearchC1", 1e-4)?,
+                        c2: f("lineSearchC2", 0.9)?,
+                        tol_x: f("lineSearchTolX", 1e-9)?,
+                        max_iter: natural(node, "lineSearchMaxIter", 20)?,
+                    },
+                }),
+                other => {
+                    return Err(Error::invalid(
+                        "LBFGS",
+                        format!("unknown lineSearch '{other}' (ferrodl has lswolfe)"),
+                    ))
+                }
+            };
+            (rule, f("learningRate", 1.0)?)
+        }
         "Adam" => (
             Rule::Adaptive(Adaptive::Adam {
                 beta1: f("beta1", 0.9)?,
