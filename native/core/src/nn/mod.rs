@@ -18,6 +18,7 @@ mod scale_shift;
 mod sequential;
 pub mod shape_layers;
 mod shape_ops;
+pub mod similarity_layers;
 mod softmax;
 mod spatial_average_pooling;
 mod spatial_convolution;

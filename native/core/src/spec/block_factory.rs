@@ -42,6 +42,7 @@ pub const ACTIVITY_KINDS: &[&str] = &[
     "CosineDistance",
     "MapTable",
     "Bottle",
+    "Bilinear",
 ];
 
 /// Whether `node` or any descendant needs the activity (table) machinery.
@@ -132,6 +133,7 @@ pub fn build_block<T: Element>(node: &Node) -> Result<Box<dyn ActivityModule<T>>
             node.int_or("nInputDim", 2)?,
             node.int_or("nOutputDim1", SAME_AS_INPUT)?,
         )?)),
+        "Bilinear" => leaf(Box::new(super::similarity_factory::bilinear(node)?)),
         other => Err(Error::invalid(
             other,
             "this layer takes tensors and cannot hold table operations or containers of them",

@@ -7,10 +7,12 @@ use crate::module::Module;
 use crate::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
     LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
-    SpatialFullConvolution, SpatialSeparableConvolution, TemporalConvolution, TemporalMaxPooling,
-    UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling, VolumetricConvolution,
-    VolumetricMaxPooling,
+    SpatialDivisiveNormalization, SpatialFullConvolution, SpatialSeparableConvolution,
+    SpatialSubtractiveNormalization, SpatialWithinChannelLRN, TemporalConvolution,
+    TemporalMaxPooling, UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling,
+    VolumetricConvolution, VolumetricFullConfig, VolumetricFullConvolution, VolumetricMaxPooling,
 };
+use crate::nn::{ConvConfig, SpatialConvolution};
 
 /// An optional non-negative integer attribute (paddings, adjustments).
 fn natural(node: &Node, key: &str, default: usize) -> Result<usize> {
@@ -47,6 +49,15 @@ fn volume(n: &Node, default_stride: Option<usize>) -> Result<([usize; 3], [usize
         natural(n, "padW", 0)?,
     ];
     Ok((k, stride, pad))
+}
+
+/// BigDL's optional averaging `kernel` (a tensor: `kernel` holds its values, `kernelDims` its
+/// sizes, `[k]` or `[kH, kW]`), as (dims, values).
+fn kernel(n: &Node) -> Result<Option<(Vec<usize>, Vec<f64>)>> {
+    match n.float_list("kernel")? {
+        None => Ok(None),
+        Some(values) => Ok(Some((n.sizes("kernelDims")?, values))),
+    }
 }
 
 fn boxed<T: Element, M: Module<T> + 'static>(m: M) -> Result<Option<Box<dyn Module<T>>>> {
@@ -186,6 +197,58 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
                 n.flag("hasBias", true)?,
             )?)
         }
-        _ => Ok(None),
+        "SpatialShareConvolution" => boxed(SpatialConvolution::new(ConvConfig {
+            n_input_plane: n.size("nInputPlane")?,
+            n_output_plane: n.size("nOutputPlane")?,
+            kernel_w: n.size("kernelW")?,
+            kernel_h: n.size("kernelH")?,
+            stride_w: n.size_or("strideW", 1)?,
+            stride_h: n.size_or("strideH", 1)?,
+            pad_w: n.int_or("padW", 0)?,
+            pad_h: n.int_or("padH", 0)?,
+            n_group: n.size_or("nGroup", 1)?,
+            propagate_back: n.flag("propagateBack", true)?,
+            with_bias: n.flag("withBias", true)?,
+        })?),
+        "VolumetricFullConvolution" => {
+            let (k, stride, pad) = volume(n, Some(1))?;
+            let adj = [
+                natural(n, "adjT", 0)?,
+                natural(n, "adjH", 0)?,
+                natural(n, "adjW", 0)?,
+            ];
+            boxed(VolumetricFullConvolution::new(VolumetricFullConfig {
+                stride,
+                pad,
+                adj,
+                n_group: n.size_or("nGroup", 1)?,
+                no_bias: n.flag("noBias", false)?,
+                ..VolumetricFullConfig::new(n.size("nInputPlane")?, n.size("nOutputPlane")?, k)
+            })?)
+        }
+        "SpatialWithinChannelLRN" => boxed(SpatialWithinChannelLRN::new(
+            n.size_or("size", 5)?,
+            n.float_or("alpha", 1.0)?,
+            n.float_or("beta", 0.75)?,
+        )?),
+        "SpatialSubtractiveNormalization" => {
+            let k = kernel(n)?;
+            let k = k.as_ref().map(|(d, v)| (d.as_slice(), v.as_slice()));
+            boxed(SpatialSubtractiveNormalization::new(
+                n.size_or("nInputPlane", 1)?,
+                k,
+            )?)
+        }
+        "SpatialDivisiveNormalization" => {
+            let k = kernel(n)?;
+            let k = k.as_ref().map(|(d, v)| (d.as_slice(), v.as_slice()));
+            boxed(SpatialDivisiveNormalization::new(
+                n.size_or("nInputPlane", 1)?,
+                k,
+                n.float_or("threshold", 1e-4)?,
+                n.float_or("thresval", 1e-4)?,
+            )?)
+        }
+        _ => super::similarity_factory::build(node),
     }
 }

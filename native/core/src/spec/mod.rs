@@ -11,6 +11,7 @@ mod init_factory;
 mod node;
 mod optim_factory;
 mod shape_layers_factory;
+mod similarity_factory;
 
 pub use activity_criterion_factory::build_activity_criterion;
 pub use block_factory::{build_block, needs_activity, ACTIVITY_KINDS};
