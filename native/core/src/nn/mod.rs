@@ -11,6 +11,7 @@ mod linear;
 mod log_softmax;
 mod lookup_table;
 mod pointwise;
+pub mod recurrent;
 mod reduce;
 mod regularizer;
 mod reshape;

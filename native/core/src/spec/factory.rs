@@ -186,9 +186,7 @@ fn build_plain<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
                 Some(m) => leaf(m),
                 None => match super::conv_layers_factory::build::<T>(node)? {
                     Some(m) => leaf(m),
-                    None => Err(Error::UnknownLayer {
-                        kind: node.kind.clone(),
-                    }),
+                    None => super::recurrent_factory::build::<T>(node),
                 },
             },
         },
@@ -243,7 +241,7 @@ fn shape_op(node: &Node) -> Result<ShapeOp> {
 }
 
 /// The element-wise layers, with BigDL's parameter names and defaults.
-fn pointwise(node: &Node) -> Result<Option<PointwiseFn>> {
+pub(super) fn pointwise(node: &Node) -> Result<Option<PointwiseFn>> {
     use PointwiseFn::*;
     let f = |key: &str, default: f64| node.float_or(key, default);
     Ok(Some(match node.kind.as_str() {

@@ -10,6 +10,7 @@ mod factory;
 mod init_factory;
 mod node;
 mod optim_factory;
+mod recurrent_factory;
 mod shape_layers_factory;
 mod similarity_factory;
 

@@ -1,0 +1,359 @@
+//! One cell run over a whole sequence batch: the input projection of every time step in one
+//! GEMM, then one GEMM per step for the recurrent part; backward-through-time over buffers kept
+//! in the struct and reused across calls (no allocation per step).
+
+use super::cell::{Cell, CellKind};
+use super::gru_step::Gru;
+use super::lstm_step::Lstm;
+use super::rnn_step;
+use crate::element::Element;
+use crate::error::{Error, Result};
+use crate::gemm::matmul;
+use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
+
+/// A row-major `[rows, cols]` view of `data` whose rows are `stride` apart.
+fn rows<T: Element>(
+    data: &[T],
+    rows: usize,
+    cols: usize,
+    stride: usize,
+) -> Result<ArrayView2<'_, T>> {
+    ArrayView2::from_shape((rows, cols).strides((stride, 1)), data)
+        .map_err(|e| Error::invalid("Recurrent", e.to_string()))
+}
+
+/// [`rows`], mutable.
+fn rows_mut<T: Element>(
+    data: &mut [T],
+    rows: usize,
+    cols: usize,
+    stride: usize,
+) -> Result<ArrayViewMut2<'_, T>> {
+    ArrayViewMut2::from_shape((rows, cols).strides((stride, 1)), data)
+        .map_err(|e| Error::invalid("Recurrent", e.to_string()))
+}
+
+/// Resizes a buffer, reusing its allocation.
+fn fit<T: Element>(v: &mut Vec<T>, n: usize) {
+    v.resize(n, T::zero());
+}
+
+/// A cell over a sequence, forwards or (for BiRecurrent) backwards in time.
+///
+/// # Shapes
+/// - input `[batch, time, input_size]`, output `[batch, time, hidden_size]` (flat, row-major)
+/// - parameters: the cell's (see [`Cell`])
+/// - state: `[batch, state_size]` (`h`, then `c` for LSTMs)
+#[derive(Debug, Clone)]
+pub struct RecurrentLayer<T> {
+    pub cell: Cell,
+    reverse: bool,
+    batch: usize,
+    time: usize,
+    xp: Vec<T>,
+    hh: Vec<T>,
+    prev: Vec<T>,
+    next: Vec<T>,
+    cache: Vec<T>,
+    dxp: Vec<T>,
+    dhh: Vec<T>,
+    dstate: Vec<T>,
+    dprev: Vec<T>,
+    masked: Vec<bool>,
+    init_state: Option<Vec<T>>,
+    final_state: Vec<T>,
+}
+
+impl<T: Element> RecurrentLayer<T> {
+    pub fn new(cell: Cell, reverse: bool) -> Self {
+        RecurrentLayer {
+            cell,
+            reverse,
+            batch: 0,
+            time: 0,
+            xp: Vec::new(),
+            hh: Vec::new(),
+            prev: Vec::new(),
+            next: Vec::new(),
+            cache: Vec::new(),
+            dxp: Vec::new(),
+            dhh: Vec::new(),
+            dstate: Vec::new(),
+            dprev: Vec::new(),
+            masked: Vec::new(),
+            init_state: None,
+            final_state: Vec::new(),
+        }
+    }
+
+    /// The time index of step `s`.
+    fn at(&self, s: usize) -> usize {
+        if self.reverse {
+            self.time - 1 - s
+        } else {
+            s
+        }
+    }
+
+    /// The initial state of the next forward (`[batch, state_size]`), or zeros (`None`).
+    pub fn set_initial_state(&mut self, state: Option<Vec<T>>) {
+        self.init_state = state;
+    }
+
+    /// The initial state set with [`RecurrentLayer::set_initial_state`].
+    pub fn initial_state(&self) -> Option<&[T]> {
+        self.init_state.as_deref()
+    }
+
+    /// The state after the last step of the last forward (`[batch, state_size]`).
+    pub fn final_state(&self) -> &[T] {
+        &self.final_state
+    }
+
+    /// Runs the cell over `x` (`[batch, time, input]`); steps flagged in `mask` (`[batch·time]`,
+    /// or empty) keep the previous state and output zeros. Writes `y` (`[batch, time, hidden]`).
+    pub fn forward(
+        &mut self,
+        params: &[T],
+        x: &[T],
+        (batch, time): (usize, usize),
+        mask: &[bool],
+        y: &mut [T],
+    ) -> Result<()> {
+        let c = self.cell.clone();
+        let (w, s, k, h, i) = (
+            c.width(),
+            c.state_size(),
+            c.cache_size(),
+            c.hidden_size,
+            c.input_size,
+        );
+        let n = batch * time;
+        if let Some(init) = &self.init_state {
+            if init.len() != batch * s {
+                return Err(Error::shape(
+                    &format!("{} (hidden state)", c.describe()),
+                    format!("[{batch}, {s}] for this batch"),
+                    &[init.len()],
+                ));
+            }
+        }
+        self.batch = batch;
+        self.time = time;
+        fit(&mut self.xp, n * w);
+        fit(&mut self.hh, batch * w);
+        fit(&mut self.prev, n * s);
+        fit(&mut self.next, n * s);
+        fit(&mut self.cache, n * k);
+        fit(&mut self.final_state, batch * s);
+        self.masked.clear();
+        self.masked
+            .extend((0..n).map(|j| mask.get(j).copied().unwrap_or(false)));
+        let (wi, bi, wh, extra) = c.split(params);
+        if bi.is_empty() {
+            self.xp.iter_mut().for_each(|v| *v = T::zero());
+        } else {
+            self.xp.chunks_mut(w).for_each(|r| r.copy_from_slice(bi));
+        }
+        matmul(
+            T::one(),
+            rows(x, n, i, i)?,
+            rows(wi, w, i, i)?.t(),
+            T::one(),
+            rows_mut(&mut self.xp, n, w, w)?,
+        )?;
+        for step in 0..time {
+            let t = self.at(step);
+            for b in 0..batch {
+                let tp = if step == 0 { t } else { self.at(step - 1) };
+                let dst = &mut self.prev[(b * time + t) * s..][..s];
+                if step == 0 {
+                    match &self.init_state {
+                        Some(init) => dst.copy_from_slice(&init[b * s..][..s]),
+                        None => dst.iter_mut().for_each(|v| *v = T::zero()),
+                    }
+                } else {
+                    dst.copy_from_slice(&self.next[(b * time + tp) * s..][..s]);
+                }
+            }
+            let ph = rows(&self.prev[t * s..], batch, h, time * s)?;
+            let whv = rows(wh, w, h, h)?;
+            matmul(
+                T::one(),
+                ph,
+                whv.t(),
+                T::zero(),
+                rows_mut(&mut self.hh, batch, w, w)?,
+            )?;
+            for b in 0..batch {
+                let idx = b * time + t;
+                let prev = &self.prev[idx * s..][..s];
+                let next = &mut self.next[idx * s..][..s];
+                let out = &mut y[idx * h..][..h];
+                if self.masked[idx] {
+                    next.copy_from_slice(prev);
+                    out.iter_mut().for_each(|v| *v = T::zero());
+                    continue;
+                }
+                let xp = &self.xp[idx * w..][..w];
+                let hh = &self.hh[b * w..][..w];
+                let cache = &mut self.cache[idx * k..][..k];
+                match &c.kind {
+                    CellKind::Rnn { activation, .. } => {
+                        rnn_step::forward(activation, xp, hh, extra, next, cache)
+                    }
+                    CellKind::Lstm {
+                        activation, inner, ..
+                    } => Lstm {
+                        act: activation,
+                        inner,
+                        peep: extra,
+                    }
+                    .forward(xp, hh, prev, next, cache),
+                    CellKind::Gru { activation, inner } => Gru {
+                        act: activation,
+                        inner,
+                        b_hn: extra,
+                    }
+                    .forward(xp, hh, prev, next, cache),
+                }
+                out.copy_from_slice(&next[..h]);
+            }
+        }
+        if time > 0 {
+            let last = self.at(time - 1);
+            for b in 0..batch {
+                self.final_state[b * s..][..s]
+                    .copy_from_slice(&self.next[(b * time + last) * s..][..s]);
+            }
+        } else {
+            self.final_state.iter_mut().for_each(|v| *v = T::zero());
+        }
+        Ok(())
+    }
+
+    /// Backward-through-time for the last forward: adds the parameter gradients into
+    /// `grad_params` and, when `gx` is given, writes the input gradient (`[batch, time, input]`).
+    pub fn backward(
+        &mut self,
+        params: &[T],
+        grad_params: &mut [T],
+        x: &[T],
+        gy: &[T],
+        gx: Option<&mut [T]>,
+    ) -> Result<()> {
+        let c = self.cell.clone();
+        let (batch, time) = (self.batch, self.time);
+        let (w, s, k, h, i) = (
+            c.width(),
+            c.state_size(),
+            c.cache_size(),
+            c.hidden_size,
+            c.input_size,
+        );
+        let n = batch * time;
+        if x.len() != n * i || gy.len() != n * h || self.xp.len() != n * w {
+            return Err(Error::state(
+                &c.describe(),
+                "backward must follow a forward on the same input",
+            ));
+        }
+        let sep = c.separate_hidden_grad();
+        fit(&mut self.dxp, n * w);
+        fit(&mut self.dhh, if sep { n * w } else { 0 });
+        fit(&mut self.dstate, batch * s);
+        fit(&mut self.dprev, batch * s);
+        self.dstate.iter_mut().for_each(|v| *v = T::zero());
+        let (wi, _, wh, extra) = c.split(params);
+        let (gwi, gbi, gwh, gextra) = c.split_mut(grad_params);
+        for step in (0..time).rev() {
+            let t = self.at(step);
+            for b in 0..batch {
+                let idx = b * time + t;
+                let dstate = &mut self.dstate[b * s..][..s];
+                let dprev = &mut self.dprev[b * s..][..s];
+                let dxp = &mut self.dxp[idx * w..][..w];
+                if self.masked[idx] {
+                    dxp.iter_mut().for_each(|v| *v = T::zero());
+                    if sep {
+                        self.dhh[idx * w..][..w]
+                            .iter_mut()
+                            .for_each(|v| *v = T::zero());
+                    }
+                    dprev.copy_from_slice(dstate);
+                    continue;
+                }
+                for (d, g) in dstate.iter_mut().zip(&gy[idx * h..][..h]) {
+                    *d += *g;
+                }
+                let cache = &self.cache[idx * k..][..k];
+                let prev = &self.prev[idx * s..][..s];
+                let next = &self.next[idx * s..][..s];
+                match &c.kind {
+                    CellKind::Rnn { activation, .. } => {
+                        rnn_step::backward(activation, cache, dstate, dxp, dprev, gextra)
+                    }
+                    CellKind::Lstm {
+                        activation, inner, ..
+                    } => Lstm {
+                        act: activation,
+                        inner,
+                        peep: extra,
+                    }
+                    .backward(cache, prev, next, dstate, dxp, dprev, gextra),
+                    CellKind::Gru { activation, inner } => Gru {
+                        act: activation,
+                        inner,
+                        b_hn: extra,
+                    }
+                    .backward(
+                        cache,
+                        prev,
+                        dstate,
+                        dxp,
+                        &mut self.dhh[idx * w..][..w],
+                        dprev,
+                        gextra,
+                    ),
+                }
+            }
+            let d = if sep { &self.dhh } else { &self.dxp };
+            matmul(
+                T::one(),
+                rows(&d[t * w..], batch, w, time * w)?,
+                rows(wh, w, h, h)?,
+                T::one(),
+                rows_mut(&mut self.dprev, batch, h, s)?,
+            )?;
+            std::mem::swap(&mut self.dstate, &mut self.dprev);
+        }
+        let dxp = rows(&self.dxp, n, w, w)?;
+        matmul(
+            T::one(),
+            dxp.t(),
+            rows(x, n, i, i)?,
+            T::one(),
+            rows_mut(gwi, w, i, i)?,
+        )?;
+        if !gbi.is_empty() {
+            for r in self.dxp.chunks(w) {
+                gbi.iter_mut().zip(r).for_each(|(g, v)| *g += *v);
+            }
+        }
+        let d = rows(if sep { &self.dhh } else { &self.dxp }, n, w, w)?;
+        if n > 0 {
+            let ph = rows(&self.prev, n, h, s)?;
+            matmul(T::one(), d.t(), ph, T::one(), rows_mut(gwh, w, h, h)?)?;
+        }
+        if let Some(gx) = gx {
+            matmul(
+                T::one(),
+                dxp,
+                rows(wi, w, i, i)?,
+                T::zero(),
+                rows_mut(gx, n, i, i)?,
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! Recurrent networks: cells (RnnCell, LSTM, LSTMPeephole, GRU) run over sequences by
+//! Recurrent and BiRecurrent, plus TimeDistributed. See `docs/recurrent.md`.
+
+mod birecurrent;
+mod cell;
+mod gru_step;
+mod layer;
+mod lstm_step;
+mod recurrent_module;
+mod rnn_step;
+mod sequence;
+mod stack;
+
+pub use birecurrent::{BiRecurrent, Merge};
+pub use cell::{Cell, CellKind, CellRegularizers};
+pub use layer::RecurrentLayer;
+pub use recurrent_module::Recurrent;
+pub use stack::Stack;
