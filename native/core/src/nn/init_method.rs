@@ -21,12 +21,30 @@ pub enum InitMethod {
     Msra {
         variance_norm_average: bool,
     },
+    /// `BilinearFiller`: the weights of a transposed convolution that upsamples by bilinear
+    /// interpolation (Caffe's and BigDL's): element `i` of each `kh x kw` kernel is
+    /// `(1 - |x/f - c|)·(1 - |y/f - c|)` with `x = i mod kw`, `y = (i / kw) mod kh`,
+    /// `f = ⌈kw/2⌉`, `c = (2f - 1 - f mod 2) / 2f`.
+    BilinearFiller {
+        kh: usize,
+        kw: usize,
+    },
 }
 
 impl InitMethod {
     /// Fills `out` for a parameter of the given fans.
     pub fn fill<T: Element>(&self, out: &mut [T], fan_in: usize, fan_out: usize, rng: &mut Rng) {
         let (fi, fo) = (fan_in.max(1) as f64, fan_out.max(1) as f64);
+        if let InitMethod::BilinearFiller { kh, kw } = *self {
+            let f = (kw as f64 / 2.0).ceil();
+            let c = (2.0 * f - 1.0 - f % 2.0) / (2.0 * f);
+            let (kh, kw) = (kh.max(1), kw.max(1));
+            for (i, p) in out.iter_mut().enumerate() {
+                let (x, y) = ((i % kw) as f64, ((i / kw) % kh) as f64);
+                *p = T::lit((1.0 - (x / f - c).abs()) * (1.0 - (y / f - c).abs()));
+            }
+            return;
+        }
         for p in out.iter_mut() {
             let v = match *self {
                 InitMethod::Zeros => 0.0,
@@ -49,6 +67,7 @@ impl InitMethod {
                     };
                     (2.0 / n).sqrt() * rng.normal()
                 }
+                InitMethod::BilinearFiller { .. } => 0.0,
             };
             *p = T::lit(v);
         }
