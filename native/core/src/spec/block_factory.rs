@@ -55,6 +55,9 @@ pub fn build_block<T: Element>(node: &Node) -> Result<Box<dyn ActivityModule<T>>
     if !needs_activity(node) {
         return Ok(Box::new(Leaf(build_module::<T>(node)?)));
     }
+    if let Some(inner) = super::factory::frozen_inner(node)? {
+        return Ok(Box::new(crate::nn::FrozenBlock::new(build_block(&inner)?)));
+    }
     let kids = || {
         node.children
             .iter()

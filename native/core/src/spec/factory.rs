@@ -15,6 +15,9 @@ use crate::nn::{
 
 /// Builds the module a description names, with its children and any `weightInit`/`biasInit`.
 pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
+    if let Some(inner) = frozen_inner(node)? {
+        return Ok(Box::new(crate::nn::Frozen::new(build_module(&inner)?)));
+    }
     let module = build_plain::<T>(node)?;
     let weight = ParamOptions {
         init: init_method(node, "weightInit")?,
@@ -28,6 +31,17 @@ pub fn build_module<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
         return Ok(module);
     }
     Ok(Box::new(Decorated::new(module, fans(node)?, weight, bias)?))
+}
+
+/// For a description marked `frozenModule` (the Scala API's `freeze()`), the same description
+/// unmarked, to build and wrap as frozen (nn/frozen.rs).
+pub(super) fn frozen_inner(node: &Node) -> Result<Option<Node>> {
+    if !node.flag("frozenModule", false)? {
+        return Ok(None);
+    }
+    let mut inner = node.clone();
+    inner.attrs.remove("frozenModule");
+    Ok(Some(inner))
 }
 
 fn build_plain<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {

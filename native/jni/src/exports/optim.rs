@@ -4,16 +4,18 @@ use crate::arrays::{read_bytes, read_floats, write_floats};
 use crate::error::{JniError, JniResult};
 use crate::guard::guard;
 use crate::handle::{borrow_handle, free_handle, into_handle};
-use ferrodl_core::optim::{OptimMethod, OptimState};
+use ferrodl_core::optim::{Ask, OptimMethod, OptimState, SearchStep};
 use ferrodl_core::spec::{build_optim, decode};
 use jni::objects::{JByteArray, JClass, JFloatArray};
-use jni::sys::{jdouble, jint, jlong};
+use jni::sys::{jboolean, jdouble, jint, jlong};
 use jni::EnvUnowned;
 
 /// An optimisation method with the state it carries between steps.
 pub struct Optim {
     pub method: OptimMethod,
     pub state: OptimState,
+    /// A step that evaluates several times (L-BFGS with a line search), while in progress.
+    pub search: Option<SearchStep>,
 }
 
 impl Optim {
@@ -23,6 +25,54 @@ impl Optim {
         self.method
             .step_in_place(weights, grads, epoch, &mut self.state)?;
         Ok(())
+    }
+
+    /// Begins a step that evaluates several times at `weights` (loss `loss`, gradient `grads`):
+    /// true when `weights` now hold a point to evaluate and `feed_search` must follow, false
+    /// when they hold the step's result. A step left unfinished is dropped.
+    pub fn begin_search(
+        &mut self,
+        weights: &mut [f32],
+        grads: &mut [f32],
+        loss: f64,
+        epoch: i32,
+    ) -> JniResult<bool> {
+        self.search = None;
+        let epoch = epoch_of(epoch)?;
+        let (step, ask) = self
+            .method
+            .begin_search(weights, loss, grads, epoch, &self.state)?;
+        self.settle(step, ask)
+    }
+
+    /// The loss and gradient at the point `begin_search`/`feed_search` wrote into `weights`;
+    /// returns as `begin_search` does.
+    pub fn feed_search(
+        &mut self,
+        weights: &mut [f32],
+        grads: &mut [f32],
+        loss: f64,
+    ) -> JniResult<bool> {
+        let mut step = self.search.take().ok_or(JniError::InvalidArgument {
+            op: "optimFeedSearch",
+            reason: "no line-search step is in progress (call optimBeginSearch first)".into(),
+        })?;
+        let ask = self.method.feed_search(&mut step, weights, loss, grads)?;
+        self.settle(step, ask)
+    }
+
+    /// Keeps an unfinished step, or commits a finished one's state.
+    fn settle(&mut self, step: SearchStep, ask: Ask) -> JniResult<bool> {
+        match ask {
+            Ask::Evaluate => {
+                self.search = Some(step);
+                Ok(true)
+            }
+            Ask::Done => {
+                self.state = self.method.finish_search(step);
+                Ok(false)
+            }
+        }
     }
 
     /// Records the value a `Plateau` schedule monitors (validation score or training loss).
@@ -48,6 +98,7 @@ pub fn create(spec: &[u8]) -> JniResult<Optim> {
     Ok(Optim {
         method,
         state: OptimState::default(),
+        search: None,
     })
 }
 
@@ -94,6 +145,41 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimStep<'l>(
         let (mut weights, mut grads) = (read_floats(env, &w)?, read_floats(env, &g)?);
         optim(h)?.step(&mut weights, &mut grads, epoch)?;
         write_floats(env, &w, &weights, "optimStep")
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_optimBeginSearch<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    w: JFloatArray<'l>,
+    g: JFloatArray<'l>,
+    loss: jdouble,
+    epoch: jint,
+) -> jboolean {
+    guard(env, |env| {
+        let (mut weights, mut grads) = (read_floats(env, &w)?, read_floats(env, &g)?);
+        let more = optim(h)?.begin_search(&mut weights, &mut grads, loss, epoch)?;
+        write_floats(env, &w, &weights, "optimBeginSearch")?;
+        Ok(more)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_optimFeedSearch<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    w: JFloatArray<'l>,
+    g: JFloatArray<'l>,
+    loss: jdouble,
+) -> jboolean {
+    guard(env, |env| {
+        let (mut weights, mut grads) = (read_floats(env, &w)?, read_floats(env, &g)?);
+        let more = optim(h)?.feed_search(&mut weights, &mut grads, loss)?;
+        write_floats(env, &w, &weights, "optimFeedSearch")?;
+        Ok(more)
     })
 }
 

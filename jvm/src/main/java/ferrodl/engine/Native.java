@@ -133,6 +133,18 @@ public final class Native {
 
   public static native double optimRate(long optim, int epoch);
 
+  /**
+   * Begins a step that evaluates the loss several times (LBFGS with a line search) at {@code
+   * weights}, with {@code loss} and {@code grads} there: true when {@code weights} now hold a
+   * point to evaluate (then call {@link #optimFeedSearch}), false when they hold the result.
+   */
+  public static native boolean optimBeginSearch(
+      long optim, float[] weights, float[] grads, double loss, int epoch);
+
+  /** The loss and gradient at the point last written; returns as {@link #optimBeginSearch}. */
+  public static native boolean optimFeedSearch(
+      long optim, float[] weights, float[] grads, double loss);
+
   public static native byte[] getOptimState(long optim);
 
   public static native void setOptimState(long optim, byte[] state);

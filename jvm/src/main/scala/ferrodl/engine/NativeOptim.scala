@@ -7,6 +7,30 @@ final class NativeOptim(handle: Long) extends NativeHandle("NativeOptim", handle
   def step(weights: Array[Float], grads: Array[Float], epoch: Int = 1): Unit =
     withHandle(h => Native.optimStep(h, weights, grads, epoch))
 
+  /**
+   * A step that evaluates the loss several times (LBFGS with a line search): `evaluate(w)` gives
+   * the loss and gradient at `w`. Starts at `weights` (loss `loss`, gradient `grads`, which are
+   * clipped in place) and writes the step's result into `weights`; `weights` keep their value if
+   * an evaluation throws. Returns the number of evaluations after the first.
+   */
+  def searchStep(
+      weights: Array[Float],
+      grads: Array[Float],
+      loss: Double,
+      epoch: Int
+  )(evaluate: Array[Float] => (Double, Array[Float])): Int = {
+    val trial = weights.clone()
+    var more = withHandle(h => Native.optimBeginSearch(h, trial, grads, loss, epoch))
+    var evaluations = 0
+    while (more) {
+      val (f, g) = evaluate(trial.clone())
+      evaluations += 1
+      more = withHandle(h => Native.optimFeedSearch(h, trial, g, f))
+    }
+    System.arraycopy(trial, 0, weights, 0, weights.length)
+    evaluations
+  }
+
   /** The learning rate the next step uses in `epoch`. */
   def currentRate(epoch: Int = 1): Double = withHandle(h => Native.optimRate(h, epoch))
 
