@@ -1,0 +1,74 @@
+package ferrodl.nn
+
+import ferrodl.nn.abstractnn.AbstractModule
+
+// The sequence layers (native/core/src/nn/recurrent): Recurrent, BiRecurrent, TimeDistributed.
+
+/** What a recurrent container accepts as its one cell. */
+private[nn] object RecurrentCell {
+  def check(owner: String, module: AbstractModule, existing: Seq[AbstractModule]): Unit = {
+    require(
+      module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell],
+      s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell), got ${module.describe()}"
+    )
+    require(existing.isEmpty, s"$owner holds one cell; stack cells with MultiRNNCell")
+  }
+}
+
+/**
+ * BigDL's `Recurrent`: runs its cell over every time step of a `[batch, time, feature]` input
+ * (or one `[time, feature]` sequence) and returns every step's hidden output
+ * (`[batch, time, hidden]`). Add the cell with `add`: `Recurrent().add(LSTM(10, 20))`.
+ *
+ * With `maskZero = true`, a step whose input features are all zero (padding after a shorter
+ * sequence) keeps the previous state, outputs zeros and gets no gradient.
+ */
+class Recurrent(val maskZero: Boolean = false) extends Container {
+  override def add(module: AbstractModule): this.type = {
+    RecurrentCell.check("Recurrent", module, modules)
+    super.add(module)
+  }
+
+  override protected def attrs: Seq[(String, SpecAttr)] = Seq("maskZero" -> SpecAttr.bool(maskZero))
+
+  override def describe(): String =
+    s"Recurrent(${modules.map(_.describe()).mkString}${if (maskZero) ", maskZero" else ""})"
+}
+
+object Recurrent {
+  def apply(maskZero: Boolean = false): Recurrent = new Recurrent(maskZero)
+}
+
+/**
+ * BigDL's `BiRecurrent`: the cell over the sequence and a copy (its own parameters, after the
+ * first's) over the reversed sequence, merged by `merge`: `CAddTable()` (the default, `null`)
+ * sums them, `JoinTable` on the last (feature) dimension concatenates them
+ * (`[batch, time, 2 * hidden]`).
+ */
+class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false) extends Container {
+  private val mergeName: String = merge match {
+    case null | _: CAddTable => "CAddTable"
+    case j: JoinTable =>
+      require(
+        j.dimension == j.nInputDims || j.dimension == -1,
+        s"BiRecurrent joins on the feature (last) dimension: JoinTable(n, n), got JoinTable(${j.dimension}, ${j.nInputDims})"
+      )
+      "JoinTable"
+    case other =>
+      throw new IllegalArgumentException(s"BiRecurrent merges with CAddTable or JoinTable, got ${other.describe()}")
+  }
+
+  override def add(module: AbstractModule): this.type = {
+    RecurrentCell.check("BiRecurrent", module, modules)
+    super.add(module)
+  }
+
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq("merge" -> SpecAttr.Str(mergeName), "maskZero" -> SpecAttr.bool(maskZero))
+
+  override def describe(): String = s"BiRecurrent(${modules.map(_.describe()).mkString}, $mergeName)"
+}
+
+object BiRecurrent {
+  def apply(merge: AbstractModule = null, maskZero: Boolean = false): BiRecurrent = new BiRecurrent(merge, maskZero)
+}
