@@ -19,7 +19,7 @@ pub enum JniError {
     #[error("JNI call failed: {0}")]
     Jni(#[from] jni::errors::Error),
     /// A handle of the wrong kind, zero, or already closed.
-    #[error("{kind} handle is null or closed")]
+    #[error("{kind} handle is zero, closed, or not a {kind} handle")]
     NullHandle { kind: &'static str },
     /// An argument the JVM passed is invalid (e.g. a negative dimension).
     #[error("{op}: {reason}")]

@@ -4,7 +4,7 @@
 use super::traits::{Criterion, LossSum};
 use crate::activity::Activity;
 use crate::element::Element;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A loss whose input and target may be tables. The methods mirror [`Criterion`]'s: sums and a
 /// normaliser, so that partitions add up.
@@ -56,6 +56,25 @@ pub struct TensorCriterion<T: Element>(pub Box<dyn Criterion<T>>);
 /// A borrowed tensor criterion as an [`ActivityCriterion`].
 pub struct CriterionRef<'a, T: Element>(pub &'a dyn Criterion<T>);
 
+/// The input tensor of a loss, which must hold at least one element: the loss of an empty batch
+/// is 0/0.
+fn non_empty<'a, T: Element>(
+    name: &str,
+    input: &'a Activity<T>,
+) -> Result<&'a crate::tensor::Tensor<T>> {
+    let x = input.tensor(name)?;
+    if x.is_empty() {
+        return Err(Error::invalid(
+            name,
+            format!(
+                "empty batch (input shape {:?}): a loss needs at least one element",
+                x.shape()
+            ),
+        ));
+    }
+    Ok(x)
+}
+
 macro_rules! lift {
     ($ty:ty) => {
         impl<T: Element> ActivityCriterion<T> for $ty {
@@ -67,14 +86,15 @@ macro_rules! lift {
             }
             fn loss_sum(&self, input: &Activity<T>, target: &Activity<T>) -> Result<LossSum> {
                 let name = self.0.describe();
-                self.0.loss_sum(input.tensor(&name)?, target.tensor(&name)?)
+                self.0
+                    .loss_sum(non_empty(&name, input)?, target.tensor(&name)?)
             }
             fn grad_sum(&self, input: &Activity<T>, target: &Activity<T>) -> Result<Activity<T>> {
                 let name = self.0.describe();
-                Ok(Activity::Tensor(
-                    self.0
-                        .grad_sum(input.tensor(&name)?, target.tensor(&name)?)?,
-                ))
+                Ok(Activity::Tensor(self.0.grad_sum(
+                    non_empty(&name, input)?,
+                    target.tensor(&name)?,
+                )?))
             }
         }
     };
