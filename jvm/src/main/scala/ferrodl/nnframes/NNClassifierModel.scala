@@ -11,8 +11,8 @@ import org.apache.spark.sql.types.{DoubleType, StructField}
  * A trained classifier (BigDL's `NNClassifierModel`). `transform` appends, as Spark's
  * classifiers do:
  *  - `rawPredictionCol`: the model's output as an ML Vector (a one-output model `x` gives `[-x, x]`);
- *  - `probabilityCol`: class probabilities as an ML Vector: `exp` of the output after LogSoftMax,
- *    the output itself after SoftMax, `[1 - p, p]` for one Sigmoid output, otherwise the softmax
+ *  - `probabilityCol`: class probabilities as an ML Vector: `exp` of the output after LogSoftMax
+ *    (or Log, as in [[NNBagging]]'s models), the output itself after SoftMax, `[1 - p, p]` for one Sigmoid output, otherwise the softmax
  *    of the output;
  *  - `predictionCol`: the most probable class as a Double, 0-based when `zeroBasedLabel` (the
  *    default, as StringIndexer and Spark's evaluators count), else 1-based (BigDL).
@@ -67,7 +67,7 @@ object NNClassifierModel extends MLReadable[NNClassifierModel] {
       Array(1.0 - p, p)
     } else
       lastLayer match {
-        case "LogSoftMax" => y.map(v => math.exp(v.toDouble))
+        case "LogSoftMax" | "Log" => y.map(v => math.exp(v.toDouble))
         case "SoftMax" => y.map(_.toDouble)
         case _ =>
           val m = y.max.toDouble
