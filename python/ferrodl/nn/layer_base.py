@@ -162,8 +162,45 @@ class Layer(JavaValue):
         return self
 
     def parameters(self):
-        """``{name: {"weight": flat weights}}``: the parameters as numpy."""
-        return {self.name(): {"weight": self.get_weights()[0]}}
+        """BigDL's ``parameters()``: ``{layer name: {"weight": ..., "gradWeight": ...}}`` for every
+        layer with parameters, as flat float32 arrays. The engine keeps a layer's weight and bias
+        as one slice, so ``weight`` holds both (weight first) and there is no separate ``bias``."""
+        pair = _jvm.call(self.value, "parameters")
+        names = [str(n) for n in _jvm.call(self.value, "parameterLayerNames")]
+
+        def arrays(tensors):
+            return [np.frombuffer(bytes(_jvm.api("floatsToBytes", t.storage())), dtype="<f4").astype(np.float32)
+                    for t in tensors]
+
+        weights, grads = arrays(pair._1()), arrays(pair._2())
+        return {n: {"weight": w, "gradWeight": g} for n, w, g in zip(names, weights, grads)}
+
+    def freeze(self, names=None):
+        """BigDL's ``freeze``: without names this whole module, else the named modules under it.
+        Frozen parameters get zero gradient and training does not change them."""
+        _jvm.call(self.value, "freeze", _jvm.api("seq", _jvm.java_list(list(names or []))))
+        return self
+
+    def unfreeze(self, names=None):
+        """BigDL's ``unFreeze``: without names this module and everything under it, else the named ones."""
+        _jvm.call(self.value, "unFreeze", _jvm.api("seq", _jvm.java_list(list(names or []))))
+        return self
+
+    unFreeze = unfreeze
+
+    def is_frozen(self):
+        return bool(_jvm.call(self.value, "isFrozen"))
+
+    def reset(self):
+        """Re-initialises the parameters (and running statistics) with the layers' initialisation."""
+        _jvm.call(self.value, "reset")
+        return self
+
+    def clone(self):
+        """A deep copy (description, weights, buffers, frozen marks), as BigDL's ``cloneModule``."""
+        return type(self).of(_jvm.call(self.value, "cloneModule"))
+
+    cloneModule = clone
 
     def save(self, path, over_write=False):
         """Writes description, weights and buffers to ``path`` (local or any Hadoop file system)."""

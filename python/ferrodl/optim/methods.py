@@ -180,18 +180,37 @@ class Ftrl(OptimMethod):
 
 
 class LBFGS(OptimMethod):
-    """L-BFGS, one iteration per training step (a line search is not supported: it would need
-    several gradient evaluations per step)."""
+    """L-BFGS with BigDL's parameters. Without a line search, one iteration per training step;
+    with ``linesearch=lswolfe()`` (or the string ``"lswolfe"``), every training step runs
+    up to ``max_iter`` iterations with a strong Wolfe line search, each evaluation at a trial
+    point a full loss and gradient pass over the step's mini-batch. ``linesearch_options`` is a
+    dict with lswolfe's keys ``c1``, ``c2``, ``tolX`` and ``maxIter``."""
 
     scala_class = "ferrodl.optim.LBFGS"
 
     def __init__(self, max_iter=20, max_eval=DOUBLEMAX, tolfun=1e-5, tolx=1e-9, ncorrection=100, learningrate=1.0,
                  verbose=False, linesearch=None, linesearch_options=None, bigdl_type="float"):
-        if linesearch is not None or linesearch_options is not None:
-            raise NotImplementedError("LBFGS: a line search is not supported (one gradient evaluation per step)")
-        none = _jvm.api("option", None)
+        if linesearch is None:
+            search = _jvm.api("option", None)
+            if linesearch_options is not None:
+                raise ValueError("LBFGS: linesearch_options need a linesearch (lswolfe)")
+        elif linesearch == "lswolfe" or isinstance(linesearch, lswolfe):
+            search = _jvm.api("option", _jvm.jvm().ferrodl.optim.lswolfe())
+        else:
+            raise ValueError(f"LBFGS: unknown line search {linesearch!r}; ferrodl runs lswolfe (strong Wolfe)")
+        if linesearch_options is None:
+            options = _jvm.api("option", None)
+        else:
+            jmap = _jvm.jvm().java.util.HashMap()
+            for k, v in linesearch_options.items():
+                jmap.put(str(k), float(v))
+            options = _jvm.api("option", _jvm.api("doubleMap", jmap))
         super().__init__(int(max_iter), float(max_eval), float(tolfun), float(tolx), int(ncorrection),
-                         float(learningrate), bool(verbose), none, none)
+                         float(learningrate), bool(verbose), search, options)
+
+
+class lswolfe:  # noqa: N801 (BigDL's and Torch's name)
+    """The strong Wolfe line search (BigDL's and Torch's ``lswolfe``), for ``LBFGS(linesearch=...)``."""
 
 
 class LarsSGD(OptimMethod):

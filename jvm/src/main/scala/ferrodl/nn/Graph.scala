@@ -5,7 +5,7 @@ import ferrodl.nn.abstractnn.AbstractModule
 import scala.collection.mutable
 
 /** A node of a graph: a module and the nodes feeding it (made by `module.inputs(nodes*)`). */
-final class ModuleNode(val element: AbstractModule, val prevNodes: Vector[ModuleNode]) {
+final class ModuleNode(val element: AbstractModule, val prevNodes: Vector[ModuleNode]) extends Serializable {
   override def toString: String = s"ModuleNode(${element.getName()})"
 }
 
@@ -66,15 +66,20 @@ class Graph(val inputs: Seq[ModuleNode], val outputs: Seq[ModuleNode]) extends A
     this
   }
 
-  /** Freezes the named nodes' parameters: training leaves them unchanged (their gradients are 0). */
-  def freeze(names: String*): this.type = {
+  /**
+   * Freezes the named nodes' parameters: training leaves them unchanged (their gradients are 0).
+   * Without names, the whole graph (AbstractModule.freeze).
+   */
+  override def freeze(names: String*): this.type = {
+    if (names.isEmpty) return super.freeze()
     frozen ++= names.map(n => index(node(n)))
     invalidateSpec()
     this
   }
 
   /** Unfreezes the named nodes, or all when none are named. */
-  def unFreeze(names: String*): this.type = {
+  override def unFreeze(names: String*): this.type = {
+    if (names.isEmpty) super.unFreeze()
     frozen = if (names.isEmpty) Set.empty else frozen -- names.map(n => index(node(n)))
     invalidateSpec()
     this

@@ -33,6 +33,18 @@ private[optim] final class MethodSet private (val entries: Seq[MethodSet.Entry],
       }
     }
 
+  /** Whether steps evaluate the loss several times (LBFGS with a line search). */
+  val searches: Boolean = entries.exists(_.method.searches)
+
+  /**
+   * A step of a method that evaluates the loss several times: `evaluate(w)` gives the
+   * normalised loss and gradient at `w`; `weights` get the result. Returns the evaluations made
+   * after the first.
+   */
+  def searchStep(weights: Array[Float], grads: Array[Float], loss: Double, epoch: Int)(
+      evaluate: Array[Float] => (Double, Array[Float])
+  ): Int = entries.head.native.searchStep(weights, grads, loss, epoch)(evaluate)
+
   def observe(value: Double): Unit = entries.foreach(_.native.observe(value))
 
   /** Copies the native states and `progress` into the methods (for checkpoints and the end). */
@@ -101,6 +113,11 @@ private[optim] object MethodSet {
     val entries = Seq.newBuilder[Entry]
     try {
       slices.foreach { case (k, m, o, n) => entries += Entry(k, m, o, n, m.createNative(elementwise)) }
+      require(
+        !slices.exists(_._2.searches),
+        "setOptimMethods: LBFGS with a line search evaluates the whole model's loss at each trial point; " +
+          "it cannot share a model with other methods"
+      )
       new MethodSet(entries.result(), clipNorm)
     } catch { case e: Throwable => entries.result().foreach(_.native.close()); throw e }
   }

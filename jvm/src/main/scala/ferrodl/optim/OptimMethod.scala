@@ -51,6 +51,9 @@ abstract class OptimMethod extends Serializable {
     o
   }
 
+  /** Whether a step evaluates the loss several times (LBFGS with a line search). */
+  private[ferrodl] def searches: Boolean = toSpec().attrs.exists(_._1 == "lineSearch")
+
   /**
    * What a `Plateau` in the schedule monitors (`"score"` or `"Loss"`), for the training loop to
    * report; `None` without a Plateau.

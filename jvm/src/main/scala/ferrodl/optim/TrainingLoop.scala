@@ -33,6 +33,9 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
   private var progress: TrainingProgress = _
   private var methods: MethodSet = _
 
+  /** The flat-buffer ranges of frozen modules, which no step may change. */
+  private var frozen: Seq[(Int, Int)] = Nil
+
   private def describeMethods: String =
     if (opt.optimMethods.isEmpty) method.describe()
     else opt.optimMethods.toSeq.sortBy(_._1).map { case (k, m) => s"$k: ${m.describe()}" }.mkString("{", "; ", "}")
@@ -49,6 +52,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       buffers = init.buffers
       progress = Option(method.progress).getOrElse(TrainingProgress.start(opt.seed))
       methods = MethodSet.create(opt, weights.length)
+      frozen = model.frozenRanges
       log.info(
         s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records ${opt.describeData}, " +
           s"batch ${opt.batchSize}, ${describeMethods}, until ${opt.endWhen}" +
@@ -80,8 +84,14 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       val t0 = System.nanoTime()
       val label = s"epoch ${progress.epoch} iteration ${progress.iteration}"
       val computed =
-        try Some(opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label))
-        catch {
+        try {
+          val part = opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label)
+          val t2 = System.nanoTime()
+          normalise(part)
+          val rate = methods.currentRate(progress.epoch)
+          val evaluations = stepMethods(part, label)
+          Some((part, t2, rate, evaluations))
+        } catch {
           case e: Exception if opt.retryable(e) =>
             if (t0 - lastFailure > policy.intervalSeconds * 1000000000L) failures = 0
             failures += 1
@@ -95,18 +105,10 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
             reload()
             None
         }
-      computed.foreach { part =>
-        val t2 = System.nanoTime()
-        if (part.norm > 0) {
-          val scale = (1.0 / part.norm).toFloat
-          var i = 0
-          while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
-        }
+      computed.foreach { case (part, t2, rate, evaluations) =>
         if (buffers.nonEmpty) buffers = part.buffers.map(_ / part.parts)
-        val rate = methods.currentRate(progress.epoch)
-        methods.step(weights, part.grads, progress.epoch)
         val t3 = System.nanoTime()
-        val loss = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
+        val loss = lossOf(part)
         if (monitor.contains("Loss")) methods.observe(loss)
         val timing = IterationTiming(
           part.fetchNanos / 1e6 + part.broadcastNanos / 1e6,
@@ -121,7 +123,8 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           f"[Epoch ${progress.epoch} $records/$numSamples][Iteration ${progress.iteration}][Wall Clock ${(t3 - start) / 1e9}%.3fs] " +
             f"Trained ${part.count} records in ${(t3 - t0) / 1e9}%.4f seconds. Throughput is $throughput%.1f records/second. " +
             f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
-            f"aggregate ${timing.aggregateMs}%.1f ms)"
+            f"aggregate ${timing.aggregateMs}%.1f ms)" +
+            (if (evaluations > 0) s", $evaluations line-search evaluations" else "")
         )
         opt.status =
           f"epoch ${progress.epoch} $records/$numSamples iteration ${progress.iteration} loss $loss%.5f $throughput%.0f records/s"
@@ -153,6 +156,38 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
         saveCheckpoint()
       }
     }
+  }
+
+  /** Divides the gradient sum by the loss normaliser (the records, or what the criterion says). */
+  private def normalise(part: GradPart): Unit =
+    if (part.norm > 0) {
+      val scale = (1.0 / part.norm).toFloat
+      var i = 0
+      while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
+    }
+
+  private def lossOf(part: GradPart): Double = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
+
+  /**
+   * Applies the methods to the iteration's gradient. A method with a line search evaluates the
+   * loss and gradient at its trial points on the same mini-batch (same iteration and seed: one
+   * job each); the weights change only when its step ends. Frozen modules' weights are put back
+   * afterwards (weight decay or momentum would move them). Returns the extra evaluations.
+   */
+  private def stepMethods(part: GradPart, label: String): Int = {
+    val kept = frozen.map { case (o, n) => java.util.Arrays.copyOfRange(weights, o, o + n) }
+    val evaluations =
+      if (!methods.searches) { methods.step(weights, part.grads, progress.epoch); 0 }
+      else {
+        methods.searchStep(weights, part.grads, lossOf(part), progress.epoch) { w =>
+          val at =
+            opt.computeGradients(ModelState(w, buffers), progress.iteration - 1L, progress.seed, s"$label line search")
+          normalise(at)
+          (lossOf(at), at.grads)
+        }
+      }
+    frozen.zip(kept).foreach { case ((o, n), w) => System.arraycopy(w, 0, weights, o, n) }
+    evaluations
   }
 
   private def firstLine(e: Throwable): String =

@@ -54,8 +54,102 @@ abstract class AbstractModule extends Serializable {
       case (key, m) if m != null => Seq(key -> SpecAttr.Str(m.name), s"${key}Args" -> SpecAttr.floats(m.args))
     }.flatten
 
+  private var frozen: Boolean = false
+
   /** The description the native engine builds this module from. */
-  def toSpec: SpecNode = SpecNode(kind, Option(name).getOrElse(""), attrs ++ initAttrs, children.map(_.toSpec))
+  def toSpec: SpecNode = SpecNode(
+    kind,
+    Option(name).getOrElse(""),
+    attrs ++ initAttrs ++ (if (frozen) Seq("frozenModule" -> SpecAttr.int(1)) else Nil),
+    children.map(_.toSpec)
+  )
+
+  /** This module and every module under it, depth first, in the flat buffer's order. */
+  private def tree: Seq[AbstractModule] = this +: children.flatMap(_.tree)
+
+  /** The modules of the tree named `names` (every name must exist). */
+  private def named(names: Seq[String]): Seq[AbstractModule] = names.map { n =>
+    tree
+      .find(_.nameIfSet.contains(n))
+      .getOrElse(throw new IllegalArgumentException(s"${getName()}: no module named $n under it"))
+  }
+
+  /** Rebuilds the native model from the new description, keeping weights and buffers. */
+  private def respec(): Unit =
+    if (weights != null) { val state = getState(); release(); setState(state) }
+    else release()
+
+  /**
+   * BigDL's `freeze`: without names, this whole module; with names, the modules of its tree
+   * with those names. A frozen module's parameters get zero gradient (the engine discards them,
+   * as for Graph's frozen nodes, regularisers included), and training restores them after every
+   * step, so no optimisation method (weight decay, momentum) changes them either. Freeze
+   * through the model you train or run: a container keeps the native model it built.
+   */
+  def freeze(names: String*): this.type = {
+    (if (names.isEmpty) Seq(this) else named(names)).foreach(_.frozen = true)
+    respec()
+    this
+  }
+
+  /** BigDL's `unFreeze`: without names, this module and all under it; with names, those. */
+  def unFreeze(names: String*): this.type = {
+    (if (names.isEmpty) tree else named(names)).foreach(_.frozen = false)
+    respec()
+    this
+  }
+
+  /** Whether this module was frozen with `freeze` (a frozen ancestor freezes it too). */
+  def isFrozen(): Boolean = frozen
+
+  /** `(offset, length)` of every module of the tree in the flat buffer, depth first. */
+  private[ferrodl] def parameterRanges: Seq[(AbstractModule, Int, Int)] = {
+    val out = Seq.newBuilder[(AbstractModule, Int, Int)]
+    def walk(m: AbstractModule, offset: Int): Int = {
+      val n = AbstractModule.countParameters(m)
+      out += ((m, offset, n))
+      m.children.foldLeft(offset)((o, c) => walk(c, o))
+      offset + n
+    }
+    walk(this, 0)
+    out.result()
+  }
+
+  /** The layers `parameters()` reports: those with parameters and no children. */
+  private def parameterLayers: Seq[(AbstractModule, Int, Int)] =
+    parameterRanges.filter { case (mod, _, n) => n > 0 && mod.children.isEmpty }
+
+  /** The names of the layers `parameters()` reports, in its order (for the Python API). */
+  private[ferrodl] def parameterLayerNames(): Array[String] = parameterLayers.map(_._1.getName()).toArray
+
+  /** The flat-buffer ranges of frozen modules (merged: a frozen container covers its tree). */
+  private[ferrodl] def frozenRanges: Seq[(Int, Int)] =
+    if (!tree.exists(_.frozen)) Nil
+    else parameterRanges.collect { case (m, o, n) if m.frozen && n > 0 => (o, n) }
+
+  /**
+   * Re-initialises the parameters (BigDL's `reset`): new weights from the layers' initialisation
+   * methods, drawn from `RandomGenerator`, and fresh running statistics.
+   */
+  def reset(): this.type = { invalidate(); this }
+
+  /** A deep copy: description, name, frozen marks, weights and buffers (BigDL's `cloneModule`). */
+  def cloneModule(): this.type = {
+    getState() // materialises the weights, so the copy has the same ones
+    val bytes = new java.io.ByteArrayOutputStream()
+    val out = new java.io.ObjectOutputStream(bytes)
+    out.writeObject(this)
+    out.close()
+    val in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray)) {
+      override def resolveClass(d: java.io.ObjectStreamClass): Class[_] =
+        Class.forName(d.getName, false, AbstractModule.this.getClass.getClassLoader)
+    }
+    try in.readObject().asInstanceOf[this.type]
+    finally in.close()
+  }
+
+  /** The same as `cloneModule()`. */
+  override def clone(): this.type = cloneModule()
 
   def setName(name: String): this.type = { this.name = name; this }
 
@@ -143,6 +237,22 @@ abstract class AbstractModule extends Serializable {
 
   def zeroGradParameters(): Unit = localModel().zeroGradients()
 
+  /**
+   * BigDL's `parameters()`: per layer with parameters (depth first, in the flat buffer's order),
+   * its weights and its gradients as 1-D tensors (copies). BigDL gives a layer's weight and bias
+   * as separate tensors with their shapes; the engine keeps each layer's parameters as one
+   * slice, so here each layer gives one tensor of all of them (weight first, then bias).
+   */
+  def parameters(): (Array[Tensor], Array[Tensor]) = {
+    val m = localModel()
+    val grads = m.getGradients()
+    val leaves = parameterLayers
+    (
+      leaves.map { case (_, o, n) => Tensor.fromArray(java.util.Arrays.copyOfRange(weights, o, o + n)) }.toArray,
+      leaves.map { case (_, o, n) => Tensor.fromArray(java.util.Arrays.copyOfRange(grads, o, o + n)) }.toArray
+    )
+  }
+
   def training(): this.type = { train = true; this }
 
   def evaluate(): this.type = { train = false; this }
@@ -199,5 +309,15 @@ abstract class AbstractModule extends Serializable {
       case (k, SpecAttr.Str(v)) => s"$k=$v"
     }
     if (args.isEmpty) kind else s"$kind(${args.mkString(", ")})"
+  }
+}
+
+object AbstractModule {
+
+  /** The parameter count of `m` alone, from the engine. */
+  private[ferrodl] def countParameters(m: AbstractModule): Int = {
+    val native = new NativeModel(m.toSpec.encode(), 0L)
+    try native.numParams
+    finally native.close()
   }
 }
