@@ -18,7 +18,8 @@ import org.apache.spark.{SparkConf, SparkContext}
  *
  *   - `train <model> <batch> <local|spark> <iterations>`: training throughput (records/s per
  *     iteration) with [[LocalOptimizer]] on 2 threads, or on Spark (`local[2]`) with
- *     [[DistriOptimizer]]; `model` is `lenet`, `mlp` (784-1024-1024-10) or any name in [[Bench.models]];
+ *     [[DistriOptimizer]]; `model` is `lenet`, `mlp` (784-1024-1024-10), `lstm` or any name in
+ *     [[Bench.models]];
  *   - `infer lenet <batch> <records>`: inference throughput on 2 threads, one native model each;
  *   - `quit`.
  *
@@ -43,6 +44,17 @@ object Bench {
           .add(LogSoftMax()),
       Array(784),
       10
+    ),
+    // Sequence 50, input 100, hidden 128, the last step into Linear(128, 5).
+    "lstm" -> Workload(
+      () =>
+        Sequential()
+          .add(Recurrent().add(LSTM(100, 128)))
+          .add(Select(2, -1))
+          .add(Linear(128, 5))
+          .add(LogSoftMax()),
+      Array(50, 100),
+      5
     ),
     // For the Spark overhead split: about 1M and 25M parameters, little compute per record.
     "mlp1m" -> Workload(() => mlp(Seq(784, 1200, 10)), Array(784), 10),
@@ -92,8 +104,8 @@ object Bench {
     def per(f: IterationTiming => Double) = stats(t.map(f))
     s"""{"records_per_s": ${stats(t.map(x => batch * 1000.0 / x.totalMs))}, "iteration_ms": ${per(_.totalMs)}, """ +
       s""""broadcast_ms": ${per(_.broadcastMs)}, "compute_ms": ${per(_.computeMs)}, "aggregate_ms": ${per(
-        _.aggregateMs
-      )}, "params": ${m.numParameters()}}"""
+          _.aggregateMs
+        )}, "params": ${m.numParameters()}}"""
   }
 
   private def infer(model: String, batch: Int, records: Int): String = {
