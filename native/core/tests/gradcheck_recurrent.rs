@@ -389,3 +389,58 @@ fn hostile_inputs() {
     xn[[0, 0, 0]] = f64::NAN;
     assert!(m.forward(&p, &xn).is_ok());
 }
+
+#[test]
+fn time_distributed() {
+    let linear = Node::new("Linear")
+        .ints("inputSize", &[3])
+        .ints("outputSize", &[4]);
+    let td = Node::new("TimeDistributed").child(linear.clone());
+    for (k, shape) in [[1usize, 1, 3], [2, 5, 3], [3, 2, 3]].iter().enumerate() {
+        check(&td, shape, 500 + k as u64);
+    }
+    let seq = Node::new("Sequential")
+        .child(linear.clone())
+        .child(Node::new("Tanh"))
+        .child(
+            Node::new("Linear")
+                .ints("inputSize", &[4])
+                .ints("outputSize", &[2]),
+        );
+    check(&Node::new("TimeDistributed").child(seq), &[2, 3, 3], 510);
+    // Recurrent then TimeDistributed(Linear), BigDL's sequence-labelling pattern.
+    let model = Node::new("Sequential")
+        .child(recurrent(sizes("GRU", 2, 3)))
+        .child(
+            Node::new("TimeDistributed").child(
+                Node::new("Linear")
+                    .ints("inputSize", &[3])
+                    .ints("outputSize", &[2]),
+            ),
+        );
+    for (k, (b, t)) in SHAPES.iter().enumerate() {
+        check(&model, &[*b, *t, 2], 520 + k as u64);
+    }
+    // It computes the layer on every step.
+    let mut m = build(&td);
+    let mut l = build(&linear);
+    let p = params(&*m, 530);
+    let x = random(&[2, 4, 3], 531);
+    let y = m.forward(&p, &x).expect("forward");
+    assert_eq!(y.shape(), &[2, 4, 4]);
+    let step = x.index_axis(ndarray::Axis(1), 2).to_owned();
+    let ys = l.forward(&p, &step).expect("forward");
+    for b in 0..2 {
+        for j in 0..4 {
+            assert!((y[[b, 2, j]] - ys[[b, j]]).abs() < 1e-12);
+        }
+    }
+    let e = m
+        .forward(&p, &random(&[4, 3], 1))
+        .expect_err("2-D input")
+        .to_string();
+    assert!(
+        e.contains("TimeDistributed(Linear(3 -> 4))") && e.contains("[4, 3]"),
+        "{e}"
+    );
+}

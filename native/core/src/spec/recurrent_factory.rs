@@ -7,7 +7,9 @@ use super::node::{Attr, Node};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
-use crate::nn::recurrent::{BiRecurrent, Cell, CellKind, CellRegularizers, Merge, Recurrent};
+use crate::nn::recurrent::{
+    BiRecurrent, Cell, CellKind, CellRegularizers, Merge, Recurrent, TimeDistributed,
+};
 use crate::nn::PointwiseFn;
 
 /// The activation a cell's child `index` describes (`default` when absent).
@@ -120,6 +122,15 @@ pub fn build<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             merge(node)?,
             mask,
         )?)),
+        "TimeDistributed" => match node.children.as_slice() {
+            [layer] => Ok(Box::new(TimeDistributed::new(super::build_module::<T>(
+                layer,
+            )?))),
+            other => Err(Error::invalid(
+                "TimeDistributed",
+                format!("needs exactly one layer, got {}", other.len()),
+            )),
+        },
         "RnnCell" | "LSTM" | "LSTMPeephole" | "GRU" | "MultiRNNCell" => Err(Error::invalid(
             &node.kind,
             "a cell runs inside Recurrent or BiRecurrent: Recurrent().add(cell)",

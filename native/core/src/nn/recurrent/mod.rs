@@ -10,9 +10,11 @@ mod recurrent_module;
 mod rnn_step;
 mod sequence;
 mod stack;
+mod time_distributed;
 
 pub use birecurrent::{BiRecurrent, Merge};
 pub use cell::{Cell, CellKind, CellRegularizers};
 pub use layer::RecurrentLayer;
 pub use recurrent_module::Recurrent;
 pub use stack::Stack;
+pub use time_distributed::TimeDistributed;

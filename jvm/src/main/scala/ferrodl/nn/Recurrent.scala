@@ -72,3 +72,24 @@ class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = fals
 object BiRecurrent {
   def apply(merge: AbstractModule = null, maskZero: Boolean = false): BiRecurrent = new BiRecurrent(merge, maskZero)
 }
+
+/**
+ * BigDL's `TimeDistributed(layer)`: applies `layer` (made for `[batch, ...]` inputs) to every
+ * step of a `[batch, time, ...]` input, folding time into the batch; the output is
+ * `[batch, time, ...]`. The layer's parameters are shared by all steps.
+ */
+class TimeDistributed(val layer: AbstractModule) extends Container {
+  require(layer != null, "TimeDistributed needs a layer")
+  add(layer)
+
+  override def add(module: AbstractModule): this.type = {
+    require(modules.isEmpty, "TimeDistributed holds one layer, given to its constructor")
+    super.add(module)
+  }
+
+  override def describe(): String = s"TimeDistributed(${layer.describe()})"
+}
+
+object TimeDistributed {
+  def apply(layer: AbstractModule): TimeDistributed = new TimeDistributed(layer)
+}

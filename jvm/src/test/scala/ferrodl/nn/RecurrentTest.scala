@@ -109,6 +109,20 @@ class RecurrentTest {
     assertTrue(s"accuracy $accuracy", accuracy > 0.9)
   }
 
+  @Test def timeDistributedAppliesTheLayerAtEveryStep(): Unit = {
+    val linear = Linear(3, 2)
+    val td = TimeDistributed(linear)
+    val x = Tensor(Array.tabulate(2 * 4 * 3)(i => math.sin(i.toDouble).toFloat), Array(2, 4, 3))
+    td.setWeightsArray(linear.getWeightsArray())
+    val y = td.forward(x)
+    assertArrayEquals(Array(2, 4, 2), y.size())
+    val step = Tensor(Array.tabulate(3)(j => x.storage(1 * 12 + 2 * 3 + j)), Array(1, 3))
+    val ys = linear.forward(step)
+    for (j <- 0 until 2) assertEquals(ys.storage(j), y.storage(1 * 8 + 2 * 2 + j), 1e-6f)
+    val model = Sequential().add(Recurrent().add(GRU(3, 5))).add(TimeDistributed(Linear(5, 2)))
+    assertArrayEquals(Array(2, 4, 2), model.forward(x).size())
+  }
+
   @Test def errorsNameTheLayerAndShapes(): Unit = {
     val r = Recurrent().add(LSTM(3, 4))
     val e =
