@@ -2,8 +2,9 @@ package ferrodl.nn
 
 /**
  * How `setInitMethod` fills a layer's weight or bias, with BigDL's names. The engine applies them
- * natively (native/core/src/nn/init_method.rs); Linear, SpatialConvolution and LookupTable accept
- * them.
+ * natively (native/core/src/nn/init_method.rs); every layer with a weight accepts them (Linear,
+ * the convolutions, LocallyConnected1D/2D, Maxout, Scale, Cosine, Euclidean, Bilinear, LayerNormalization,
+ * BatchNormalization, LookupTable).
  */
 sealed abstract class InitializationMethod(val name: String, val args: Seq[Double]) extends Serializable {
   override def toString: String = if (args.isEmpty) name else s"$name(${args.mkString(", ")})"
@@ -31,3 +32,9 @@ case object Xavier extends InitializationMethod("Xavier", Nil)
 /** Normal with `σ = √(2 / n)`, `n` the mean of the fans (or fanIn when not `varianceNormAverage`). */
 case class MsraFiller(varianceNormAverage: Boolean = true)
     extends InitializationMethod("MsraFiller", Seq(if (varianceNormAverage) 1.0 else 0.0))
+
+/**
+ * The kernels of a transposed convolution that upsamples by bilinear interpolation (Caffe's and BigDL's
+ * `BilinearFiller`), for layers with a `kH x kW` kernel such as `SpatialFullConvolution`.
+ */
+case object BilinearFiller extends InitializationMethod("BilinearFiller", Nil)

@@ -72,3 +72,97 @@ object SpatialCrossMapLRN {
       format: String = "NCHW"
   ): SpatialCrossMapLRN = new SpatialCrossMapLRN(size, alpha, beta, k, format)
 }
+
+/**
+ * Local response normalisation within each channel, `y = x · (1 + alpha/size² · Σ x'²)^(-beta)` over the
+ * `size x size` window centred on the pixel (zero outside the image), as BigDL's `SpatialWithinChannelLRN`.
+ * Input `[batch, C, H, W]` or `[C, H, W]`; `size` must be odd.
+ */
+class SpatialWithinChannelLRN(val size: Int = 5, val alpha: Double = 1.0, val beta: Double = 0.75)
+    extends AbstractModule {
+  require(size > 0 && size % 2 == 1, s"SpatialWithinChannelLRN: size must be odd, got $size")
+
+  override protected def attrs: Seq[(String, SpecAttr)] = Seq(
+    "size" -> SpecAttr.int(size),
+    "alpha" -> SpecAttr.floats(Seq(alpha)),
+    "beta" -> SpecAttr.floats(Seq(beta))
+  )
+
+  override def describe(): String = s"SpatialWithinChannelLRN($size, $alpha, $beta)"
+}
+
+object SpatialWithinChannelLRN {
+  def apply(size: Int = 5, alpha: Double = 1.0, beta: Double = 0.75): SpatialWithinChannelLRN =
+    new SpatialWithinChannelLRN(size, alpha, beta)
+}
+
+/**
+ * Subtracts the local weighted mean over all channels, `y_c = x_c - Σ_c k ⋆ x_c / coef`, as BigDL's (Torch's)
+ * `SpatialSubtractiveNormalization`. `kernel` (1-D or 2-D, odd sizes; null: ones of 9x9) is normalised to sum
+ * 1/nInputPlane; `coef` is the same sum over an all-ones image, which corrects the borders. Input
+ * `[batch, nInputPlane, H, W]` or `[nInputPlane, H, W]`.
+ */
+class SpatialSubtractiveNormalization(val nInputPlane: Int = 1, val kernel: ferrodl.tensor.Tensor = null)
+    extends AbstractModule {
+  require(nInputPlane > 0, s"SpatialSubtractiveNormalization: nInputPlane must be positive, got $nInputPlane")
+
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq("nInputPlane" -> SpecAttr.int(nInputPlane)) ++ SpatialSubtractiveNormalization.kernelAttrs(
+      "SpatialSubtractiveNormalization",
+      kernel
+    )
+
+  override def describe(): String = s"SpatialSubtractiveNormalization($nInputPlane)"
+}
+
+object SpatialSubtractiveNormalization {
+  def apply(nInputPlane: Int = 1, kernel: ferrodl.tensor.Tensor = null): SpatialSubtractiveNormalization =
+    new SpatialSubtractiveNormalization(nInputPlane, kernel)
+
+  /** The averaging kernel of the subtractive and divisive normalisations, as description attributes. */
+  private[nn] def kernelAttrs(layer: String, kernel: ferrodl.tensor.Tensor): Seq[(String, SpecAttr)] =
+    if (kernel == null) Nil
+    else {
+      val dims = kernel.size()
+      require(
+        (dims.length == 1 || dims.length == 2) && dims.forall(d => d > 0 && d % 2 == 1),
+        s"$layer: the kernel must be 1-D or 2-D with odd sizes, got ${dims.mkString("x")}"
+      )
+      Seq(
+        "kernel" -> SpecAttr.floats(kernel.storage.take(dims.product).map(_.toDouble).toSeq),
+        "kernelDims" -> SpecAttr.ints(dims.toSeq)
+      )
+    }
+}
+
+/**
+ * Divides by the local weighted standard deviation over all channels, `y_c = x_c / t` with
+ * `s = √(Σ_c k ⋆ x_c²) / coef` and `t = s` where `s > threshold`, else `thresval`, as BigDL's (Torch's)
+ * `SpatialDivisiveNormalization`. `kernel` and `coef` as in `SpatialSubtractiveNormalization`.
+ */
+class SpatialDivisiveNormalization(
+    val nInputPlane: Int = 1,
+    val kernel: ferrodl.tensor.Tensor = null,
+    val threshold: Double = 1e-4,
+    val thresval: Double = 1e-4
+) extends AbstractModule {
+  require(nInputPlane > 0, s"SpatialDivisiveNormalization: nInputPlane must be positive, got $nInputPlane")
+
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq(
+      "nInputPlane" -> SpecAttr.int(nInputPlane),
+      "threshold" -> SpecAttr.floats(Seq(threshold)),
+      "thresval" -> SpecAttr.floats(Seq(thresval))
+    ) ++ SpatialSubtractiveNormalization.kernelAttrs("SpatialDivisiveNormalization", kernel)
+
+  override def describe(): String = s"SpatialDivisiveNormalization($nInputPlane, $threshold, $thresval)"
+}
+
+object SpatialDivisiveNormalization {
+  def apply(
+      nInputPlane: Int = 1,
+      kernel: ferrodl.tensor.Tensor = null,
+      threshold: Double = 1e-4,
+      thresval: Double = 1e-4
+  ): SpatialDivisiveNormalization = new SpatialDivisiveNormalization(nInputPlane, kernel, threshold, thresval)
+}

@@ -20,7 +20,9 @@ class VolumetricConvolution(
     val padT: Int = 0,
     val padW: Int = 0,
     val padH: Int = 0,
-    val withBias: Boolean = true
+    val withBias: Boolean = true,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null
 ) extends AbstractModule {
   require(
     Seq(nInputPlane, nOutputPlane, kT, kW, kH, dT, dW, dH).forall(_ > 0),
@@ -41,7 +43,7 @@ class VolumetricConvolution(
     "padW" -> SpecAttr.int(padW),
     "padH" -> SpecAttr.int(padH),
     "withBias" -> SpecAttr.bool(withBias)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
 
   override def describe(): String =
     s"VolumetricConvolution($nInputPlane -> $nOutputPlane, $kT x $kW x $kH, $dT, $dW, $dH, $padT, $padW, $padH)"
@@ -60,9 +62,26 @@ object VolumetricConvolution {
       padT: Int = 0,
       padW: Int = 0,
       padH: Int = 0,
-      withBias: Boolean = true
+      withBias: Boolean = true,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null
   ): VolumetricConvolution =
-    new VolumetricConvolution(nInputPlane, nOutputPlane, kT, kW, kH, dT, dW, dH, padT, padW, padH, withBias)
+    new VolumetricConvolution(
+      nInputPlane,
+      nOutputPlane,
+      kT,
+      kW,
+      kH,
+      dT,
+      dW,
+      dH,
+      padT,
+      padW,
+      padH,
+      withBias,
+      wRegularizer,
+      bRegularizer
+    )
 }
 
 /**
@@ -199,4 +218,111 @@ class UpSampling3D(val size: Array[Int]) extends AbstractModule {
 
 object UpSampling3D {
   def apply(size: Array[Int]): UpSampling3D = new UpSampling3D(size)
+}
+
+/**
+ * Transposed 3-D convolution ("deconvolution") over `[batch, nInputPlane, T, H, W]` (or `[nInputPlane, T, H, W]`)
+ * volumes, as BigDL's `VolumetricFullConvolution`: `oT = (T - 1)·dT - 2·padT + kT + adjT`, likewise for H and W;
+ * `adjT < dT`, `adjW < dW`, `adjH < dH`. Weight `[nGroup, nInputPlane/nGroup, nOutputPlane/nGroup, kT, kH, kW]`
+ * then, unless `noBias`, bias `[nOutputPlane]`, initialised uniformly in ±1/√(kT·kW·kH·nInputPlane).
+ */
+class VolumetricFullConvolution(
+    val nInputPlane: Int,
+    val nOutputPlane: Int,
+    val kT: Int,
+    val kW: Int,
+    val kH: Int,
+    val dT: Int = 1,
+    val dW: Int = 1,
+    val dH: Int = 1,
+    val padT: Int = 0,
+    val padW: Int = 0,
+    val padH: Int = 0,
+    val adjT: Int = 0,
+    val adjW: Int = 0,
+    val adjH: Int = 0,
+    val nGroup: Int = 1,
+    val noBias: Boolean = false,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null
+) extends AbstractModule {
+  require(
+    Seq(nInputPlane, nOutputPlane, kT, kW, kH, dT, dW, dH, nGroup).forall(_ > 0),
+    "VolumetricFullConvolution: planes, kernel, stride and nGroup must be positive"
+  )
+  require(Seq(padT, padW, padH).forall(_ >= 0), "VolumetricFullConvolution: padding must be >= 0")
+  require(
+    adjT >= 0 && adjW >= 0 && adjH >= 0 && adjT < dT && adjW < dW && adjH < dH,
+    s"VolumetricFullConvolution: adjT $adjT, adjW $adjW and adjH $adjH must be in [0, stride)"
+  )
+  require(
+    nInputPlane % nGroup == 0 && nOutputPlane % nGroup == 0,
+    s"VolumetricFullConvolution: nGroup $nGroup must divide both plane counts"
+  )
+
+  override protected def attrs: Seq[(String, SpecAttr)] = Seq(
+    "nInputPlane" -> SpecAttr.int(nInputPlane),
+    "nOutputPlane" -> SpecAttr.int(nOutputPlane),
+    "kT" -> SpecAttr.int(kT),
+    "kW" -> SpecAttr.int(kW),
+    "kH" -> SpecAttr.int(kH),
+    "dT" -> SpecAttr.int(dT),
+    "dW" -> SpecAttr.int(dW),
+    "dH" -> SpecAttr.int(dH),
+    "padT" -> SpecAttr.int(padT),
+    "padW" -> SpecAttr.int(padW),
+    "padH" -> SpecAttr.int(padH),
+    "adjT" -> SpecAttr.int(adjT),
+    "adjW" -> SpecAttr.int(adjW),
+    "adjH" -> SpecAttr.int(adjH),
+    "nGroup" -> SpecAttr.int(nGroup),
+    "noBias" -> SpecAttr.bool(noBias)
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
+
+  override def describe(): String =
+    s"VolumetricFullConvolution($nInputPlane -> $nOutputPlane, $kT x $kW x $kH, $dT, $dW, $dH, $padT, $padW, " +
+      s"$padH, $adjT, $adjW, $adjH)"
+}
+
+object VolumetricFullConvolution {
+  def apply(
+      nInputPlane: Int,
+      nOutputPlane: Int,
+      kT: Int,
+      kW: Int,
+      kH: Int,
+      dT: Int = 1,
+      dW: Int = 1,
+      dH: Int = 1,
+      padT: Int = 0,
+      padW: Int = 0,
+      padH: Int = 0,
+      adjT: Int = 0,
+      adjW: Int = 0,
+      adjH: Int = 0,
+      nGroup: Int = 1,
+      noBias: Boolean = false,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null
+  ): VolumetricFullConvolution =
+    new VolumetricFullConvolution(
+      nInputPlane,
+      nOutputPlane,
+      kT,
+      kW,
+      kH,
+      dT,
+      dW,
+      dH,
+      padT,
+      padW,
+      padH,
+      adjT,
+      adjW,
+      adjH,
+      nGroup,
+      noBias,
+      wRegularizer,
+      bRegularizer
+    )
 }
