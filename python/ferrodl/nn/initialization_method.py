@@ -94,3 +94,10 @@ class MsraFiller(InitializationMethod):
 
     def __init__(self, varianceNormAverage=True, bigdl_type="float"):
         super().__init__(bool(varianceNormAverage))
+
+
+class BilinearFiller(InitializationMethod):
+    """The kernels of a transposed convolution that upsamples bilinearly (for layers with a ``kh x kw`` kernel)."""
+
+    def __init__(self, bigdl_type="float"):
+        super().__init__(jvalue=_scala_object("BilinearFiller"))

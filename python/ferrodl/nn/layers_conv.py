@@ -23,9 +23,8 @@ class SpatialDilatedConvolution(Layer):
 
     def __init__(self, n_input_plane, n_output_plane, kw, kh, dw=1, dh=1, pad_w=0, pad_h=0, dilation_w=1,
                  dilation_h=1, wRegularizer=None, bRegularizer=None, bigdl_type="float"):
-        _no_regularizers("SpatialDilatedConvolution", wRegularizer, bRegularizer)
         super().__init__(int(n_input_plane), int(n_output_plane), int(kw), int(kh), int(dw), int(dh), int(pad_w),
-                         int(pad_h), int(dilation_w), int(dilation_h))
+                         int(pad_h), int(dilation_w), int(dilation_h), wRegularizer, bRegularizer)
 
 
 class SpatialFullConvolution(Layer):
@@ -35,9 +34,8 @@ class SpatialFullConvolution(Layer):
 
     def __init__(self, n_input_plane, n_output_plane, kw, kh, dw=1, dh=1, pad_w=0, pad_h=0, adj_w=0, adj_h=0,
                  n_group=1, no_bias=False, wRegularizer=None, bRegularizer=None, bigdl_type="float"):
-        _no_regularizers("SpatialFullConvolution", wRegularizer, bRegularizer)
         super().__init__(int(n_input_plane), int(n_output_plane), int(kw), int(kh), int(dw), int(dh), int(pad_w),
-                         int(pad_h), int(adj_w), int(adj_h), int(n_group), bool(no_bias))
+                         int(pad_h), int(adj_w), int(adj_h), int(n_group), bool(no_bias), wRegularizer, bRegularizer)
 
 
 class TemporalConvolution(Layer):
@@ -48,11 +46,10 @@ class TemporalConvolution(Layer):
     def __init__(self, input_frame_size, output_frame_size, kernel_w, stride_w=1, propagate_back=True,
                  weight_regularizer=None, bias_regularizer=None, init_weight=None, init_bias=None,
                  init_grad_weight=None, init_grad_bias=None, bigdl_type="float"):
-        _no_regularizers("TemporalConvolution", weight_regularizer, bias_regularizer)
         if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
             raise NotImplementedError("TemporalConvolution: init arrays are not supported; use set_weights")
         super().__init__(int(input_frame_size), int(output_frame_size), int(kernel_w), int(stride_w),
-                         bool(propagate_back))
+                         bool(propagate_back), weight_regularizer, bias_regularizer)
 
 
 class TemporalMaxPooling(Layer):
@@ -127,9 +124,8 @@ class VolumetricConvolution(Layer):
 
     def __init__(self, n_input_plane, n_output_plane, k_t, k_w, k_h, d_t=1, d_w=1, d_h=1, pad_t=0, pad_w=0,
                  pad_h=0, with_bias=True, wRegularizer=None, bRegularizer=None, bigdl_type="float"):
-        _no_regularizers("VolumetricConvolution", wRegularizer, bRegularizer)
         super().__init__(int(n_input_plane), int(n_output_plane), int(k_t), int(k_w), int(k_h), int(d_t), int(d_w),
-                         int(d_h), int(pad_t), int(pad_w), int(pad_h), bool(with_bias))
+                         int(d_h), int(pad_t), int(pad_w), int(pad_h), bool(with_bias), wRegularizer, bRegularizer)
 
 
 class VolumetricMaxPooling(Layer):
@@ -206,3 +202,95 @@ class SpatialSeparableConvolution(Layer):
         super().__init__(int(n_input_channel), int(n_output_channel), int(depth_multiplier), int(kernel_w),
                          int(kernel_h), int(stride_w), int(stride_h), int(pad_w), int(pad_h), bool(with_bias),
                          _format("SpatialSeparableConvolution", data_format, ("NCHW",)))
+
+
+class SpatialShareConvolution(Layer):
+    """SpatialConvolution's math (BigDL shares its buffers between layers); ``pad_w = pad_h = -1`` means SAME."""
+
+    scala_class = "ferrodl.nn.SpatialShareConvolution"
+
+    def __init__(self, n_input_plane, n_output_plane, kernel_w, kernel_h, stride_w=1, stride_h=1, pad_w=0, pad_h=0,
+                 n_group=1, propagate_back=True, wRegularizer=None, bRegularizer=None, init_weight=None,
+                 init_bias=None, init_grad_weight=None, init_grad_bias=None, with_bias=True, bigdl_type="float"):
+        if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
+            raise NotImplementedError("SpatialShareConvolution: init arrays are not supported; use set_weights")
+        super().__init__(int(n_input_plane), int(n_output_plane), int(kernel_w), int(kernel_h), int(stride_w),
+                         int(stride_h), int(pad_w), int(pad_h), int(n_group), bool(propagate_back), wRegularizer,
+                         bRegularizer, None, None, None, None, bool(with_bias))
+
+
+class VolumetricFullConvolution(Layer):
+    """Transposed 3-D convolution: output time ``(time - 1) * d_t - 2 * pad_t + k_t + adj_t``, likewise H and W."""
+
+    scala_class = "ferrodl.nn.VolumetricFullConvolution"
+
+    def __init__(self, n_input_plane, n_output_plane, kt, kw, kh, dt=1, dw=1, dh=1, pad_t=0, pad_w=0, pad_h=0,
+                 adj_t=0, adj_w=0, adj_h=0, n_group=1, no_bias=False, wRegularizer=None, bRegularizer=None,
+                 bigdl_type="float"):
+        super().__init__(int(n_input_plane), int(n_output_plane), int(kt), int(kw), int(kh), int(dt), int(dw),
+                         int(dh), int(pad_t), int(pad_w), int(pad_h), int(adj_t), int(adj_w), int(adj_h),
+                         int(n_group), bool(no_bias), wRegularizer, bRegularizer)
+
+
+class SpatialWithinChannelLRN(Layer):
+    """``x · (1 + alpha/size² · Σ x²)^-beta`` over a ``size x size`` window of the same channel."""
+
+    scala_class = "ferrodl.nn.SpatialWithinChannelLRN"
+
+    def __init__(self, size=5, alpha=1.0, beta=0.75, bigdl_type="float"):
+        super().__init__(int(size), float(alpha), float(beta))
+
+
+def _kernel(kernel):
+    if kernel is None:
+        return None
+    from ferrodl.util.common import tensor_to_java
+    import numpy as np
+    return tensor_to_java(np.asarray(kernel, dtype="float32"))
+
+
+class SpatialSubtractiveNormalization(Layer):
+    """Subtracts the local weighted mean over all channels (``kernel``: 1-D or 2-D, odd sizes; None: ones 9x9)."""
+
+    scala_class = "ferrodl.nn.SpatialSubtractiveNormalization"
+
+    def __init__(self, n_input_plane=1, kernel=None, bigdl_type="float"):
+        super().__init__(int(n_input_plane), _kernel(kernel))
+
+
+class SpatialDivisiveNormalization(Layer):
+    """Divides by the local weighted standard deviation over all channels (below ``threshold``: ``thresval``)."""
+
+    scala_class = "ferrodl.nn.SpatialDivisiveNormalization"
+
+    def __init__(self, n_input_plane=1, kernel=None, threshold=1e-4, thresval=1e-4, bigdl_type="float"):
+        super().__init__(int(n_input_plane), _kernel(kernel), float(threshold), float(thresval))
+
+
+class Cosine(Layer):
+    """The cosine similarity of ``[batch, input_size]`` rows with ``output_size`` learned vectors."""
+
+    scala_class = "ferrodl.nn.Cosine"
+
+    def __init__(self, input_size, output_size, bigdl_type="float"):
+        super().__init__(int(input_size), int(output_size))
+
+
+class Euclidean(Layer):
+    """The distance of ``[batch, input_size]`` rows to ``output_size`` learned points."""
+
+    scala_class = "ferrodl.nn.Euclidean"
+
+    def __init__(self, input_size, output_size, fast_backward=True, bigdl_type="float"):
+        super().__init__(int(input_size), int(output_size), bool(fast_backward))
+
+
+class Bilinear(Layer):
+    """``y_k = x1ᵀ W_k x2 + b_k`` over a table ``[x1, x2]`` of ``[batch, input_size1]`` and ``[batch, input_size2]``."""
+
+    scala_class = "ferrodl.nn.Bilinear"
+
+    def __init__(self, input_size1, input_size2, output_size, bias_res=True, wRegularizer=None, bRegularizer=None,
+                 bigdl_type="float"):
+        super().__init__(int(input_size1), int(input_size2), int(output_size), bool(bias_res), wRegularizer,
+                         bRegularizer)
