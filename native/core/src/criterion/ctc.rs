@@ -22,19 +22,47 @@ const MAX_LATTICE: usize = 1 << 26;
 ///   exact derivative with respect to those log-probabilities;
 /// - class 1 is the blank (PyTorch's `blank = 0`);
 /// - the target is `[batch, maxLength]` (or `[maxLength]`): 1-based labels in `2..=classes`,
-///   padded at the end with 0;
-/// - every time step of the input counts (no per-sample input lengths).
+///   padded at the end with 0, so each sample's target length is its count of labels (PyTorch's
+///   `target_lengths`);
+/// - without `inputLengths`, every time step of the input counts; with `inputLengths = true`,
+///   the target is `[batch, 1 + maxLength]` and its first column is the sample's input length
+///   `1..=time` (PyTorch's `input_lengths`): only those first steps count, and the later ones get
+///   a zero gradient. A target row then carries everything about its sample, so variable-length
+///   utterances padded to one `time` go through `Sample`s and mini-batches unchanged.
 ///
-/// A target that needs more time steps than the input has (its length plus one blank between
-/// every repeated pair) is an error, not an infinite loss.
+/// A target that needs more time steps than the sample's input has (its length plus one blank
+/// between every repeated pair) is an error, not an infinite loss.
 pub struct CTCCriterion {
     size_average: bool,
+    input_lengths: bool,
 }
 
 impl CTCCriterion {
     pub fn new(size_average: bool) -> Self {
-        CTCCriterion { size_average }
+        CTCCriterion::with_input_lengths(size_average, false)
     }
+
+    /// With `input_lengths`, the first column of the target holds each sample's input length.
+    pub fn with_input_lengths(size_average: bool, input_lengths: bool) -> Self {
+        CTCCriterion {
+            size_average,
+            input_lengths,
+        }
+    }
+}
+
+/// The input length in the first column of a target row, checked against `time`.
+fn input_length(v: f64, time: usize, b: usize) -> Result<usize> {
+    if v.fract() != 0.0 || v < 1.0 || v > time as f64 {
+        return Err(Error::invalid(
+            NAME,
+            format!(
+                "sample {}: input length {v} must be a whole number in 1..={time} (the target's first column)",
+                b + 1
+            ),
+        ));
+    }
+    Ok(v as usize)
 }
 
 fn lse(a: f64, b: f64) -> f64 {
@@ -154,58 +182,73 @@ impl CTCCriterion {
             ));
         }
         check_finite(NAME, "input", input)?;
-        let max_len = match (input.ndim(), target.shape()) {
+        let row_len = match (input.ndim(), target.shape()) {
             (3, [b, l]) if *b == batch => *l,
             (3, [b]) if *b == batch => 1,
             (2, [l]) => *l,
-            _ => {
-                return Err(Error::invalid(
-                    NAME,
-                    format!(
-                        "target {} does not match input {} (expected [batch, maxLength] labels)",
-                        fmt_shape(target.shape()),
-                        fmt_shape(input.shape())
-                    ),
-                ))
-            }
+            _ => 0,
         };
+        if row_len == 0 || (self.input_lengths && row_len < 2) {
+            let want = if self.input_lengths {
+                "[batch, 1 + maxLength]: input lengths, then labels"
+            } else {
+                "[batch, maxLength] labels"
+            };
+            return Err(Error::invalid(
+                NAME,
+                format!(
+                    "target {} does not match input {} (expected {want})",
+                    fmt_shape(target.shape()),
+                    fmt_shape(input.shape())
+                ),
+            ));
+        }
         let lp: Vec<f64> = input.iter().map(|v| v.as_f64()).collect();
         let labels: Vec<f64> = target.iter().map(|v| v.as_f64()).collect();
         let (mut total, mut grad) = (0.0, Vec::new());
         for b in 0..batch {
-            let row = &labels[b * max_len..(b + 1) * max_len];
+            let row = &labels[b * row_len..(b + 1) * row_len];
+            let (steps, row) = if self.input_lengths {
+                (input_length(row[0], time, b)?, &row[1..])
+            } else {
+                (time, row)
+            };
             let ext = extended(row, classes, b)?;
             let needed =
                 (ext.len() / 2) + (1..ext.len() / 2).filter(|&i| row[i] == row[i - 1]).count();
-            if needed > time {
+            if needed > steps {
                 return Err(Error::invalid(
                     NAME,
                     format!(
-                        "sample {}: {} labels need at least {needed} time steps, the input has {time}",
+                        "sample {}: {} labels need at least {needed} time steps, the input has {steps}",
                         b + 1,
                         ext.len() / 2
                     ),
                 ));
             }
-            if time.saturating_mul(ext.len()) > MAX_LATTICE {
+            if steps.saturating_mul(ext.len()) > MAX_LATTICE {
                 return Err(Error::invalid(
                     NAME,
                     format!(
-                        "sample {}: {time} time steps x {} label positions exceed the {MAX_LATTICE}-cell lattice limit",
+                        "sample {}: {steps} time steps x {} label positions exceed the {MAX_LATTICE}-cell lattice limit",
                         b + 1,
                         ext.len()
                     ),
                 ));
             }
+            let start = b * time * classes;
             let sample = Sample {
-                lp: &lp[b * time * classes..(b + 1) * time * classes],
-                time,
+                lp: &lp[start..start + steps * classes],
+                time: steps,
                 classes,
                 ext,
             };
             let (loss, g) = sample.loss_and_grad(want_grad);
             total += loss;
-            grad.extend(g);
+            if want_grad {
+                grad.extend(g);
+                grad.resize(start + time * classes, 0.0);
+            }
         }
         Ok((total, batch, grad))
     }

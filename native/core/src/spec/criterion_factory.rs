@@ -111,7 +111,10 @@ fn build_leaf_criterion<T: Element>(node: &Node) -> Result<Box<dyn Criterion<T>>
             node.float_or("epsilon", 1.0)?,
         )?)),
         "L1Cost" => Ok(Box::new(L1Cost)),
-        "CTCCriterion" => Ok(Box::new(CTCCriterion::new(average))),
+        "CTCCriterion" => Ok(Box::new(CTCCriterion::with_input_lengths(
+            average,
+            node.flag("inputLengths", false)?,
+        ))),
         "SoftmaxWithCriterion" => {
             let mode = match node.attrs.get("normalizeMode") {
                 None => NormalizeMode::Valid,
