@@ -444,3 +444,53 @@ fn time_distributed() {
         "{e}"
     );
 }
+
+#[test]
+fn hidden_state_carries_over_between_forwards() {
+    use ferrodl_core::nn::recurrent::{Cell, CellKind, Recurrent};
+    use ferrodl_core::nn::PointwiseFn;
+    let lstm = CellKind::Lstm {
+        activation: PointwiseFn::Tanh,
+        inner: PointwiseFn::Sigmoid,
+        peephole: false,
+    };
+    let cell = || Cell::new(lstm.clone(), 3, 2).expect("cell");
+    let mut whole = Recurrent::<f64>::new(vec![cell()], false).expect("recurrent");
+    let p = params(&whole, 600);
+    let x = random(&[2, 5, 3], 601);
+    let y = whole.forward(&p, &x).expect("forward");
+    let final_state = whole.hidden_state();
+    assert_eq!(final_state[0].len(), 2 * 4);
+    // Feeding the first 3 steps, then the last 2 from the carried state, gives the same outputs.
+    let mut parts = Recurrent::<f64>::new(vec![cell()], false).expect("recurrent");
+    let head = x.slice(ndarray::s![.., 0..3, ..]).to_owned().into_dyn();
+    let tail = x.slice(ndarray::s![.., 3..5, ..]).to_owned().into_dyn();
+    parts.forward(&p, &head).expect("forward");
+    let carried = parts.hidden_state();
+    parts.set_hidden_state(Some(carried)).expect("set");
+    let y2 = parts.forward(&p, &tail).expect("forward");
+    for b in 0..2 {
+        for t in 0..2 {
+            for j in 0..2 {
+                assert!((y[[b, 3 + t, j]] - y2[[b, t, j]]).abs() < 1e-12);
+            }
+        }
+    }
+    assert_eq!(parts.hidden_state(), final_state);
+    // The gradient check holds from a non-zero initial state too.
+    let r = check_module(&mut parts, &p, &tail, 602).expect("gradcheck");
+    assert!(r.input_error < TOL && r.param_error < TOL, "{r:?}");
+    // A state for another batch size is refused at the next forward; None resets to zeros.
+    let e = parts
+        .forward(&p, &random(&[3, 2, 3], 603))
+        .expect_err("batch 3 with a batch-2 state")
+        .to_string();
+    assert!(e.contains("hidden state") && e.contains("[3, 4]"), "{e}");
+    assert!(parts.set_hidden_state(Some(vec![vec![0.0; 3]])).is_err());
+    assert!(parts.set_hidden_state(Some(vec![])).is_err());
+    parts.set_hidden_state(None).expect("reset");
+    let y3 = parts.forward(&p, &head).expect("forward");
+    for t in 0..3 {
+        assert!((y3[[1, t, 1]] - y[[1, t, 1]]).abs() < 1e-12);
+    }
+}
