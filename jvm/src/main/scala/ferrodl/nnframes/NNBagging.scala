@@ -66,6 +66,30 @@ object NNBagging {
     bagged
   }
 
+  /** [[stratifiedSample]] with a Java map of fractions (for Python). */
+  def stratifiedSample(
+      df: DataFrame,
+      labelCol: String,
+      fractions: java.util.Map[java.lang.Double, java.lang.Double],
+      withReplacement: Boolean,
+      seed: Long
+  ): DataFrame = stratifiedSample(df, labelCol, scalaFractions(fractions), withReplacement, seed)
+
+  /** [[fit]] with a Java map of fractions (for Python). */
+  def fit(
+      classifier: NNClassifier,
+      df: DataFrame,
+      numModels: Int,
+      fractions: java.util.Map[java.lang.Double, java.lang.Double],
+      seed: Long
+  ): NNClassifierModel = fit(classifier, df, numModels, scalaFractions(fractions), seed)
+
+  private def scalaFractions(m: java.util.Map[java.lang.Double, java.lang.Double]): Map[Double, Double] = {
+    val out = Map.newBuilder[Double, Double]
+    m.entrySet().forEach(e => out += (e.getKey.doubleValue() -> e.getValue.doubleValue()))
+    out.result()
+  }
+
   private def copyParams(from: NNClassifier, to: NNClassifierModel): NNClassifierModel = {
     from.extractParamMap().toSeq.foreach { pair =>
       if (to.hasParam(pair.param.name)) to.set(to.getParam(pair.param.name).asInstanceOf[Param[Any]], pair.value)
