@@ -51,3 +51,21 @@ def test_a_missing_or_corrupt_model_file(sc, tmp_path):
     with pytest.raises(FerrodlIOError) as e:
         Model.loadModel(str(bad))
     assert "truncated" in str(e.value)
+
+
+def test_a_malformed_sample_names_its_partition_and_row_or_is_dropped(sc):
+    rows = [Sample.from_ndarray(np.array([1.0, 2.0]), 1 + i % 2) for i in range(20)]
+    rows[7] = Sample.from_ndarray(np.array([1.0, 2.0, 3.0]), 1)
+    rows[12] = Sample.from_ndarray(np.array([np.nan, 2.0]), 2)
+    model = Sequential().add(Linear(2, 2)).add(LogSoftMax())
+
+    def optimizer():
+        return Optimizer(model=model, training_rdd=sc.parallelize(rows, 1), criterion=ClassNLLCriterion(),
+                         end_trigger=MaxIteration(2), batch_size=4)
+
+    with pytest.raises(FerrodlError) as e:
+        optimizer().optimize(progress=False)
+    assert "invalid sample in partition 0, row" in str(e.value)
+    opt = optimizer().set_drop_invalid_samples(True)
+    opt.optimize(progress=False)
+    assert opt.dropped_samples() == 2

@@ -87,6 +87,16 @@ class BaseOptimizer(JavaValue):
         _jvm.call(self.value, "setSeed", int(seed))
         return self
 
+    def set_drop_invalid_samples(self, drop=True):
+        """Leave out malformed samples (shapes unlike the rest of their partition, NaN or infinity) and
+        log how many, instead of stopping with an error that names the partition and row."""
+        _jvm.call(self.value, "setDropInvalidSamples", bool(drop))
+        return self
+
+    def dropped_samples(self):
+        """How many samples the last ``optimize`` left out (see ``set_drop_invalid_samples``)."""
+        return int(_jvm.call(self.value, "droppedSamples"))
+
     def optimize(self, progress=True):
         """Trains until the end trigger; shows a live progress line (tqdm if installed). Returns the model."""
         from ferrodl.nn.layer import Layer

@@ -14,7 +14,8 @@ final class DataBlock(
     val featureShapes: Array[Array[Int]],
     val labels: Array[Array[Float]],
     val labelShapes: Array[Array[Int]],
-    val count: Int
+    val count: Int,
+    val dropped: Int = 0
 ) extends Serializable {
 
   private val fLens = featureShapes.map(_.product)
@@ -91,18 +92,70 @@ object DataBlock {
    * Packs a partition's samples; all must share feature and label shapes. The records are put in
    * an order given by their content, so that the block does not depend on the order in which a
    * shuffle delivered them: with a seed, training is reproducible.
+   *
+   * A malformed record (feature or label shapes unlike the partition's other records, NaN or
+   * infinity) is an error naming `partition` and the row; with `dropInvalid` such records
+   * are left out instead, counted in `dropped` and logged.
    */
-  def pack(samples: Iterator[Sample]): DataBlock = {
-    val all = samples.toArray.sortBy { s =>
+  def pack(samples: Iterator[Sample], partition: Int = 0, dropInvalid: Boolean = false): DataBlock = {
+    val rows = samples.toArray
+    val valid = validRows(rows, partition, dropInvalid)
+    val all = valid.sortBy { s =>
       (java.util.Arrays.hashCode(s.feature.storage), java.util.Arrays.hashCode(s.label.storage))
     }
+    val dropped = rows.length - all.length
+    if (dropped > 0) {
+      org.slf4j.LoggerFactory
+        .getLogger(getClass)
+        .warn(s"partition $partition: dropped $dropped invalid samples of ${rows.length} (setDropInvalidSamples)")
+    }
     if (all.isEmpty)
-      new DataBlock(Array(Array.emptyFloatArray), Array(Array(0)), Array(Array.emptyFloatArray), Array(Array(0)), 0)
+      new DataBlock(
+        Array(Array.emptyFloatArray),
+        Array(Array(0)),
+        Array(Array.emptyFloatArray),
+        Array(Array(0)),
+        0,
+        dropped
+      )
     else {
       val (x, y) = Batching.stackSlots(all)
-      new DataBlock(x.map(_.storage), x.map(_.size.tail), y.map(_.storage), y.map(_.size.tail), all.length)
+      new DataBlock(x.map(_.storage), x.map(_.size.tail), y.map(_.storage), y.map(_.size.tail), all.length, dropped)
     }
   }
+
+  private def fmt(shapes: Array[Tensor]): String = shapes.map(_.size.mkString("[", ", ", "]")).mkString("{", ", ", "}")
+
+  private def signature(s: Sample): String = s"features ${fmt(s.features)}, labels ${fmt(s.labels)}"
+
+  /** Why `s` cannot be trained on next to records of signature `expected`, if it cannot. */
+  private def problem(s: Sample, expected: String): Option[String] =
+    if (signature(s) != expected) Some(s"it has ${signature(s)}, the partition's other rows have $expected")
+    else
+      (s.features.map(_.storage) ++ s.labels.map(_.storage)).iterator.zipWithIndex.collectFirst {
+        case (a, k) if a.exists(v => v.isNaN || v.isInfinite) =>
+          s"its ${if (k < s.features.length) s"feature ${k + 1}" else s"label ${k - s.features.length + 1}"} holds NaN or infinity"
+      }
+
+  /** The rows that can be trained on; the shapes most rows have are the expected ones. */
+  private def validRows(rows: Array[Sample], partition: Int, dropInvalid: Boolean): Array[Sample] =
+    if (rows.isEmpty) rows
+    else {
+      val expected = rows.iterator.map(signature).toSeq.groupBy(identity).maxBy(_._2.size)._1
+      rows.zipWithIndex
+        .filter { case (s, i) =>
+          problem(s, expected) match {
+            case None => true
+            case Some(_) if dropInvalid => false
+            case Some(why) =>
+              throw new IllegalArgumentException(
+                s"invalid sample in partition $partition, row $i: $why " +
+                  "(Optimizer.setDropInvalidSamples(true) drops such rows instead)"
+              )
+          }
+        }
+        .map(_._1)
+    }
 
   /** A Fisher-Yates permutation of 0 until n from `seed`. */
   def permutation(n: Int, seed: Long): Array[Int] = {

@@ -50,13 +50,21 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     }
     // Always shuffle once: besides balancing, it cuts the lineage, so iteration tasks never carry
     // the source partitions (a parallelized collection would ship its data with every task).
+    val drop = dropInvalidSamples
     data = dataset
       .repartition(partitions)
-      .mapPartitions(it => Iterator.single(DataBlock.pack(it)))
+      .mapPartitionsWithIndex((p, it) => Iterator.single(DataBlock.pack(it, p, drop)))
       .setName("ferrodl training data")
     data.persist(StorageLevel.MEMORY_AND_DISK)
     sc.setJobDescription("ferrodl: caching training data")
-    data.map(_.count.toLong).sum().toLong
+    val (count, dropped) =
+      data.map(b => (b.count.toLong, b.dropped.toLong)).reduce((a, b) => (a._1 + b._1, a._2 + b._2))
+    droppedSamples = dropped
+    if (dropped > 0)
+      org.slf4j.LoggerFactory
+        .getLogger(getClass)
+        .warn(s"dropped $dropped invalid samples of ${count + dropped} (setDropInvalidSamples)")
+    count
   }
 
   override private[optim] def describeData: String = s"in $partitions partitions"

@@ -29,7 +29,8 @@ class LocalOptimizer(
   private var pool: ExecutorService = _
 
   override private[optim] def prepare(): Long = {
-    val sorted = DataBlock.pack(samples.iterator)
+    val sorted = DataBlock.pack(samples.iterator, 0, dropInvalidSamples)
+    droppedSamples = sorted.dropped.toLong
     val n = math.min(threads, math.max(1, sorted.count))
     // Deal records round-robin into n shards, as a shuffle would spread them over partitions.
     shards = Array.tabulate(n)(s => sorted.select((s until sorted.count by n).toArray))

@@ -125,6 +125,18 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   /** The seed of data shuffling and dropout (a resumed run keeps its checkpoint's seed). */
   def setSeed(s: Long): this.type = { seed = s; this }
 
+  private[optim] var dropInvalidSamples: Boolean = false
+
+  /**
+   * With `true`, training leaves out malformed samples (shapes unlike the rest of their partition,
+   * NaN or infinity) and logs how many; by default such a sample stops training with an
+   * error naming its partition and row.
+   */
+  def setDropInvalidSamples(drop: Boolean): this.type = { dropInvalidSamples = drop; this }
+
+  /** How many samples the last run left out (see [[setDropInvalidSamples]]). */
+  @volatile var droppedSamples: Long = 0L
+
   /**
    * Continues from the latest complete checkpoint in `path`: loads the model's weights and
    * buffers and the optimisation method with its state and progress. The checkpoint must be of
