@@ -83,12 +83,13 @@ class TransformerCriterion(Criterion):
 
 class CTCCriterion(Criterion):
     """Connectionist temporal classification on log-probabilities ``[batch, time, classes]``; class 1
-    is the blank; target ``[batch, max_length]`` 1-based labels padded with 0."""
+    is the blank; target ``[batch, max_length]`` 1-based labels padded with 0. With ``input_lengths=True``
+    each target row starts with the sample's input length (``[batch, 1 + max_length]``)."""
 
     scala_class = "ferrodl.nn.CTCCriterion"
 
-    def __init__(self, size_average=True, bigdl_type="float"):
-        super().__init__(bool(size_average))
+    def __init__(self, size_average=True, input_lengths=False, bigdl_type="float"):
+        super().__init__(bool(size_average), bool(input_lengths))
 
 
 class SoftmaxWithCriterion(Criterion):

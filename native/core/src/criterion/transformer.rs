@@ -48,10 +48,12 @@ impl<T: Element> Transformer<T> {
 /// `criterion(inputTransformer(input), targetTransformer(target))`, the gradient taken back
 /// through `inputTransformer` (none flows to the target).
 ///
-/// The transformers are modules (any description `spec::build_block` builds). Their parameters
-/// are initialised once, from a fixed seed, and are **not trained**: they belong to no model's
-/// weight buffer (use parameter-free transformers, as BigDL's examples do, or put trainable
-/// layers in the model itself).
+/// The transformers are modules (any description `spec::build_block` builds). As in BigDL,
+/// their parameters are **not trained**: they belong to no model's weight buffer, so no
+/// optimiser steps them (the gradient through them reaches the input only). They are the
+/// weights the transformer module has when the criterion is built (the Scala API sends them,
+/// see [`TransformerCriterion::with_transformer_weights`]); without any, the module's default
+/// initialisation from a fixed seed.
 ///
 /// The loss is the inner criterion's reported loss (sum and normaliser passed through).
 pub struct TransformerCriterion<T: Element> {
@@ -71,6 +73,34 @@ impl<T: Element> TransformerCriterion<T> {
             input_transformer: input_transformer.map(|m| Transformer::new(m, 1)),
             target_transformer: target_transformer.map(|m| Transformer::new(m, 2)),
         }
+    }
+
+    /// Uses these weights for the input and target transformers (each must fit its module).
+    pub fn with_transformer_weights(
+        mut self,
+        input: Option<&[f64]>,
+        target: Option<&[f64]>,
+    ) -> Result<Self> {
+        for (which, t, w) in [
+            ("inputTransformer", &mut self.input_transformer, input),
+            ("targetTransformer", &mut self.target_transformer, target),
+        ] {
+            let (Some(t), Some(w)) = (t.as_mut(), w) else {
+                continue;
+            };
+            if w.len() != t.params.len() {
+                return Err(Error::invalid(
+                    NAME,
+                    format!(
+                        "{which} has {} parameters, {} weights were given",
+                        t.params.len(),
+                        w.len()
+                    ),
+                ));
+            }
+            t.params = w.iter().map(|v| T::lit(*v)).collect();
+        }
+        Ok(self)
     }
 
     fn target(&self, target: &Activity<T>) -> Result<Activity<T>> {

@@ -107,7 +107,22 @@ fn transformer<T: Element>(node: &Node) -> Result<Box<dyn ActivityCriterion<T>>>
     let mut next = || rest.next().map(build_block::<T>).transpose();
     let input = if has_input { next()? } else { None };
     let target = if has_target { next()? } else { None };
-    Ok(Box::new(TransformerCriterion::new(
-        criterion, input, target,
-    )))
+    // A transformer's current weights travel in its description ("transformerWeights").
+    let mut weights = node.children[1..]
+        .iter()
+        .map(|c| c.float_list("transformerWeights"));
+    let input_w = if has_input {
+        weights.next().transpose()?.flatten()
+    } else {
+        None
+    };
+    let target_w = if has_target {
+        weights.next().transpose()?.flatten()
+    } else {
+        None
+    };
+    Ok(Box::new(
+        TransformerCriterion::new(criterion, input, target)
+            .with_transformer_weights(input_w.as_deref(), target_w.as_deref())?,
+    ))
 }

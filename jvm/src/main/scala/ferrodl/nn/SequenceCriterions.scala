@@ -9,14 +9,20 @@ import ferrodl.nn.abstractnn.AbstractCriterion
  * Connectionist temporal classification: `-log p(labels | input)` per sample, summed over the batch, divided by the
  * batch size when `sizeAverage`. Input: log-probabilities `[batch, time, classes]` (e.g. after
  * `TimeDistributed(LogSoftMax())`); class 1 is the blank; target `[batch, maxLength]` of 1-based labels in
- * `2..classes`, padded at the end with 0. A target needing more time steps than the input is an error.
+ * `2..classes`, padded at the end with 0 (the padding gives each sample's target length). A target needing more time
+ * steps than the input is an error. With `inputLengths = true`, each target row is `[inputLength, labels..., 0...]`
+ * (`[batch, 1 + maxLength]`): only the sample's first `inputLength` steps count, as PyTorch's `input_lengths`, and
+ * the later ones get a zero gradient.
  */
-class CTCCriterion(val sizeAverage: Boolean = true) extends AbstractCriterion {
-  override protected def attrs: Seq[(String, SpecAttr)] = Seq("sizeAverage" -> SpecAttr.bool(sizeAverage))
+class CTCCriterion(val sizeAverage: Boolean = true, val inputLengths: Boolean = false) extends AbstractCriterion {
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq("sizeAverage" -> SpecAttr.bool(sizeAverage)) ++
+      (if (inputLengths) Seq("inputLengths" -> SpecAttr.bool(true)) else Nil)
 }
 
 object CTCCriterion {
-  def apply(sizeAverage: Boolean = true): CTCCriterion = new CTCCriterion(sizeAverage)
+  def apply(sizeAverage: Boolean = true, inputLengths: Boolean = false): CTCCriterion =
+    new CTCCriterion(sizeAverage, inputLengths)
 }
 
 /**

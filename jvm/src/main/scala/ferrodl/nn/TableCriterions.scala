@@ -89,9 +89,10 @@ object SmoothL1CriterionWithWeights {
 
 /**
  * `criterion(inputTransformer(input), targetTransformer(target))`, the gradient taken back through
- * `inputTransformer` (either transformer may be null: identity). The transformers run natively inside the criterion;
- * their parameters are initialised once and are not trained (they are no part of the model's weights), so use
- * parameter-free transformers or put trainable layers in the model.
+ * `inputTransformer` (either transformer may be null: identity). As in BigDL, the transformers' parameters are not
+ * part of the model's parameters: training never changes them. They run natively inside the criterion with the
+ * weights the transformer modules have when the criterion is built (`getWeightsArray()`, sent in the description),
+ * so set them before training.
  */
 class TransformerCriterion(
     val criterion: AbstractCriterion,
@@ -111,8 +112,15 @@ class TransformerCriterion(
       kind,
       "",
       attrs,
-      criterion.toSpec +: Seq(inputTransformer, targetTransformer).filter(_ != null).map(_.toSpec)
+      criterion.toSpec +: Seq(inputTransformer, targetTransformer).filter(_ != null).map(withWeights)
     )
+
+  /** A transformer's description with its current weights, which the engine uses. */
+  private def withWeights(m: AbstractModule): SpecNode = {
+    val spec = m.toSpec
+    if (m.numParameters() == 0) spec
+    else spec.copy(attrs = spec.attrs :+ ("transformerWeights" -> SpecAttr.floats(m.getWeightsArray().map(_.toDouble))))
+  }
 
   override def toString: String = s"TransformerCriterion($criterion)"
 }
