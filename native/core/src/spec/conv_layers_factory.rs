@@ -8,11 +8,12 @@ use crate::nn::conv_layers::{
     DataFormat, FullConvConfig, LayerNormalization, LocalConfig, LocallyConnected1D,
     LocallyConnected2D, Normalize, ResizeBilinear, SpatialCrossMapLRN, SpatialDilatedConvolution,
     SpatialDivisiveNormalization, SpatialFullConvolution, SpatialSeparableConvolution,
-    SpatialSubtractiveNormalization, SpatialWithinChannelLRN, TemporalConvolution,
-    TemporalMaxPooling, UpSampling1D, UpSampling2D, UpSampling3D, VolumetricAveragePooling,
-    VolumetricConvolution, VolumetricFullConfig, VolumetricFullConvolution, VolumetricMaxPooling,
+    SpatialShareConvolution, SpatialSubtractiveNormalization, SpatialWithinChannelLRN,
+    TemporalConvolution, TemporalMaxPooling, UpSampling1D, UpSampling2D, UpSampling3D,
+    VolumetricAveragePooling, VolumetricConvolution, VolumetricFullConfig,
+    VolumetricFullConvolution, VolumetricMaxPooling,
 };
-use crate::nn::{ConvConfig, SpatialConvolution};
+use crate::nn::ConvConfig;
 
 /// An optional non-negative integer attribute (paddings, adjustments).
 fn natural(node: &Node, key: &str, default: usize) -> Result<usize> {
@@ -197,7 +198,7 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
                 n.flag("hasBias", true)?,
             )?)
         }
-        "SpatialShareConvolution" => boxed(SpatialConvolution::new(ConvConfig {
+        "SpatialShareConvolution" => boxed(SpatialShareConvolution::new(ConvConfig {
             n_input_plane: n.size("nInputPlane")?,
             n_output_plane: n.size("nOutputPlane")?,
             kernel_w: n.size("kernelW")?,

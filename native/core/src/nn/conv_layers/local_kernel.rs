@@ -2,7 +2,7 @@
 //! SpatialDivisiveNormalization: local weighted sums over all channels, and the border
 //! coefficients that make them averages.
 
-use super::plane_filter::PlaneFilter;
+use super::plane_filter::{PlaneFilter, MAX_TAPS};
 use crate::error::{Error, Result};
 
 /// The kernel as the layers apply it: a 2-D kernel divided by `sum · nInputPlane`, or for a 1-D
@@ -32,6 +32,12 @@ impl LocalKernel {
         let norm = sum * planes as f64;
         let filter = match *dims {
             [k] if values.len() == k => {
+                if k.checked_mul(k).is_none_or(|n| n > MAX_TAPS) {
+                    return Err(Error::invalid(
+                        layer,
+                        format!("a 1-D kernel of {k} values gives more than {MAX_TAPS} taps"),
+                    ));
+                }
                 let taps = values
                     .iter()
                     .flat_map(|a| values.iter().map(move |b| a * b / (norm * norm)))

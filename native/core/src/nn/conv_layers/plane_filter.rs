@@ -4,6 +4,9 @@
 
 use crate::error::{Error, Result};
 
+/// The most taps a kernel may have (a 1023 x 1023 window).
+pub const MAX_TAPS: usize = 1 << 20;
+
 /// An odd `kh x kw` kernel, row-major; applied as a correlation centred on each pixel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaneFilter {
@@ -15,6 +18,12 @@ pub struct PlaneFilter {
 impl PlaneFilter {
     /// A kernel of the given odd sizes and `kh·kw` finite taps; errors name `layer`.
     pub fn new(layer: &str, kh: usize, kw: usize, taps: Vec<f64>) -> Result<Self> {
+        if kh.checked_mul(kw).is_none_or(|n| n > MAX_TAPS) {
+            return Err(Error::invalid(
+                layer,
+                format!("a {kh}x{kw} kernel has more than {MAX_TAPS} values"),
+            ));
+        }
         if kh % 2 == 0 || kw % 2 == 0 || taps.len() != kh * kw {
             return Err(Error::invalid(
                 layer,

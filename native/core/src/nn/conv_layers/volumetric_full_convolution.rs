@@ -123,7 +123,7 @@ impl VolumetricFullConvolution {
             let full = size[a]
                 .checked_sub(1)
                 .and_then(|v| v.checked_mul(c.stride[a]))
-                .and_then(|v| v.checked_add(c.k[a] + c.adj[a]))
+                .and_then(|v| v.checked_add(c.k[a])?.checked_add(c.adj[a]))
                 .and_then(|v| v.checked_sub(c.pad[a].checked_mul(2)?))
                 .filter(|v| *v > 0);
             out[a] = full.ok_or_else(too_small)?;

@@ -1,7 +1,7 @@
 //! SpatialWithinChannelLRN: local response normalisation over a square window of each channel.
 
 use super::common::split_batch;
-use super::plane_filter::PlaneFilter;
+use super::plane_filter::{PlaneFilter, MAX_TAPS};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
@@ -38,6 +38,12 @@ impl SpatialWithinChannelLRN {
             ));
         }
         let taps = crate::error::checked_count(op, &[size, size])?;
+        if taps > MAX_TAPS {
+            return Err(Error::invalid(
+                op,
+                format!("a {size}x{size} window has more than {MAX_TAPS} values"),
+            ));
+        }
         let window = PlaneFilter::new(op, size, size, vec![1.0; taps])?;
         Ok(SpatialWithinChannelLRN {
             size,
