@@ -1,6 +1,10 @@
 """nnframes from Python (issue 9): NNEstimator/NNClassifier as pyspark.ml stages; fit, transform,
 save/load, Pipeline with Spark's feature stages, CrossValidator. Tiny data: seconds per test."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -149,3 +153,51 @@ def test_cross_validator_over_learning_rate_and_max_epoch(spark):
     assert metrics[(0.2, 6)] > 0.95
     assert metrics[(0.2, 6)] > metrics[(0.001, 1)]
     assert isinstance(fitted.bestModel, NNClassifierModel)
+
+
+def test_bagging_averages_the_members_probabilities(spark):
+    from ferrodl.nnframes import bagging_fit, stratified_sample
+    df = blobs(spark, 120, 22)
+    counts = dict(stratified_sample(df, "label", {0.0: 1.0, 2.0: 0.5}, seed=3).groupBy("label").count().collect())
+    assert counts[0.0] == 40 and 1.0 not in counts and 5 <= counts[2.0] <= 35
+    clf = NNClassifier(mlp(), ClassNLLCriterion(), [4]).setMaxEpoch(2).setLearningRate(0.2).setBatchSize(20)
+    bagged = bagging_fit(clf, df, 3, {0.0: 1.0, 1.0: 1.0, 2.0: 1.0}, seed=7)
+    assert isinstance(bagged, NNClassifierModel)
+    fractions = {0.0: 1.0, 1.0: 1.0, 2.0: 1.0}
+    members = [clf.copy().fit(stratified_sample(df, "label", fractions, True, 7 + i)) for i in range(3)]
+
+    def probs(m):
+        return np.array([list(r["probability"]) for r in m.transform(df).orderBy("id").collect()])
+    np.testing.assert_allclose(probs(bagged), np.mean([probs(m) for m in members], axis=0), atol=1e-5)
+
+
+# The fraud-detection examples at reduced size (about 2 minutes each): the bagged NNClassifiers must
+# beat LogisticRegression's area under PR (--expect-better makes the example exit 1 otherwise).
+_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+_REDUCED = ["--rows", "15000", "--epochs", "5"]
+
+
+def _run(cmd, tmp_path):
+    out = subprocess.run(cmd, cwd=str(tmp_path), capture_output=True, text=True, timeout=900)
+    table = out.stdout[out.stdout.find("model"):]
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "3 bagged NNClassifiers" in table and "LogisticRegression" in table, out.stdout[-2000:]
+    return table
+
+
+def test_fraud_example_python_reduced(tmp_path):
+    script = os.path.join(_ROOT, "examples", "python", "fraud_detection.py")
+    print(_run([sys.executable, script, *_REDUCED, "--dir", str(tmp_path / "fraud"), "--expect-better"], tmp_path))
+
+
+def test_fraud_example_scala_reduced(tmp_path):
+    import ferrodl
+    examples = os.environ.get("FERRODL_EXAMPLES_JAR", os.path.join(_ROOT, "build", "libs",
+                                                                   "ferrodl-examples_2.12-0.1.0.jar"))
+    if not os.path.exists(examples):
+        pytest.skip(f"no examples jar at {examples} (gradle assemble builds it)")
+    submit = os.path.join(os.environ["SPARK_HOME"], "bin", "spark-submit")
+    cmd = [submit, "--master", "local[2]", "--driver-memory", "2g", "--conf", "spark.ui.enabled=false",
+           "--jars", ferrodl.jar_path(), "--class", "ferrodl.examples.fraud.FraudDetection", examples,
+           *_REDUCED, "--dir", str(tmp_path / "fraud"), "--expect-better"]
+    print(_run(cmd, tmp_path))
