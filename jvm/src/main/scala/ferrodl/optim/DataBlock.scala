@@ -137,8 +137,11 @@ object DataBlock {
           s"its ${if (k < s.features.length) s"feature ${k + 1}" else s"label ${k - s.features.length + 1}"} holds NaN or infinity"
       }
 
-  /** The rows that can be trained on; the shapes most rows have are the expected ones. */
-  private def validRows(rows: Array[Sample], partition: Int, dropInvalid: Boolean): Array[Sample] =
+  /**
+   * The rows of a partition that can be trained on; the shapes most rows have are the expected
+   * ones. A bad row is an error naming `partition` and its index, or with `dropInvalid` is left out.
+   */
+  def validRows(rows: Array[Sample], partition: Int, dropInvalid: Boolean): Array[Sample] =
     if (rows.isEmpty) rows
     else {
       val expected = rows.iterator.map(signature).toSeq.groupBy(identity).maxBy(_._2.size)._1

@@ -50,15 +50,25 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     }
     // Always shuffle once: besides balancing, it cuts the lineage, so iteration tasks never carry
     // the source partitions (a parallelized collection would ship its data with every task).
+    // Bad rows are found in the caller's partitions, so that errors name the partition and row
+    // the caller knows; packing checks again after the shuffle.
     val drop = dropInvalidSamples
+    val droppedBefore = sc.longAccumulator("ferrodl: invalid samples dropped")
     data = dataset
+      .mapPartitionsWithIndex { (p, it) =>
+        val rows = it.toArray
+        val kept = DataBlock.validRows(rows, p, drop)
+        droppedBefore.add(rows.length - kept.length)
+        kept.iterator
+      }
       .repartition(partitions)
       .mapPartitionsWithIndex((p, it) => Iterator.single(DataBlock.pack(it, p, drop)))
       .setName("ferrodl training data")
     data.persist(StorageLevel.MEMORY_AND_DISK)
     sc.setJobDescription("ferrodl: caching training data")
-    val (count, dropped) =
+    val (count, droppedAfter) =
       data.map(b => (b.count.toLong, b.dropped.toLong)).reduce((a, b) => (a._1 + b._1, a._2 + b._2))
+    val dropped = droppedBefore.value + droppedAfter
     droppedSamples = dropped
     if (dropped > 0)
       org.slf4j.LoggerFactory
