@@ -290,3 +290,66 @@ fn bilinear_filler_gives_caffes_kernel_and_upsamples_bilinearly() {
         .string("weightInit", "BilinearFiller");
     assert!(build_module::<f64>(&n).is_err());
 }
+
+/// The gradients of one training batch of `layers` in a Sequential, under the sum of squares.
+fn trained_grads(layers: &[Node], x: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    use ferrodl_core::spec::build_criterion;
+    use ferrodl_core::Model;
+    let seq = layers
+        .iter()
+        .fold(Node::new("Sequential"), |s, c| s.child(c.clone()));
+    let mut model = Model::new(build_module::<f64>(&seq).expect("builds"), 3).expect("model");
+    let input = {
+        let n = x.iter().product();
+        from_vec("x", x, (0..n).map(|i| (i % 5) as f64 * 0.3 - 0.6).collect()).expect("x")
+    };
+    let y = model.forward(input.clone()).expect("forward").clone();
+    let target = from_vec("t", y.shape(), vec![0.1; y.len()]).expect("t");
+    let crit = build_criterion::<f64>(&Node::new("MSECriterion").ints("sizeAverage", &[0]))
+        .expect("criterion");
+    model
+        .train_batch(crit.as_ref(), input, &target)
+        .expect("train");
+    (model.weights().to_vec(), model.grads().to_vec())
+}
+
+#[test]
+fn regularizers_add_their_gradient_during_training() {
+    let vfull = node(
+        "VolumetricFullConvolution",
+        &[
+            ("nInputPlane", 2),
+            ("nOutputPlane", 2),
+            ("kT", 1),
+            ("kW", 2),
+            ("kH", 2),
+            ("dW", 2),
+        ],
+    );
+    let cos = node("Cosine", &[("inputSize", 2 * 4 * 4), ("outputSize", 3)]);
+    let flat = node("Reshape", &[]).ints("size", &[2 * 4 * 4]);
+    let regularized = vfull
+        .clone()
+        .floats("wRegularizer", &[0.0, L2])
+        .floats("bRegularizer", &[L1, 0.0]);
+    let (w, plain) = trained_grads(&[vfull, flat.clone(), cos.clone()], &[2, 2, 1, 3, 2]);
+    let (w2, reg) = trained_grads(&[regularized, flat, cos], &[2, 2, 1, 3, 2]);
+    assert_eq!(w, w2, "same seed, same weights");
+    let wl = 2 * 2 * 4;
+    assert_eq!(w.len(), wl + 2 + 3 * 2 * 4 * 4);
+    for i in 0..w.len() {
+        let want = if i < wl {
+            L2 * w[i]
+        } else if i < wl + 2 {
+            L1 * w[i].signum()
+        } else {
+            0.0
+        };
+        assert!(
+            (reg[i] - plain[i] - want).abs() < 1e-12,
+            "parameter {i}: {} vs {} + {want}",
+            reg[i],
+            plain[i]
+        );
+    }
+}
