@@ -357,7 +357,8 @@ fn hostile_inputs() {
             .map(|e| e.to_string())
             .expect("fails")
     };
-    assert!(fails(recurrent(sizes("LSTM", 3, 4).floats("p", &[0.5]))).contains("dropout"));
+    assert!(fails(recurrent(sizes("LSTM", 3, 4).floats("p", &[1.0]))).contains("dropout"));
+    assert!(fails(recurrent(rnn(3, 4, "Tanh").floats("p", &[0.2]))).contains("dropout"));
     assert!(fails(Node::new("Recurrent")).contains("exactly one cell"));
     assert!(fails(sizes("LSTM", 3, 4)).contains("inside Recurrent"));
     assert!(fails(recurrent(Node::new("Linear"))).contains("not a cell"));
@@ -493,4 +494,90 @@ fn hidden_state_carries_over_between_forwards() {
     for t in 0..3 {
         assert!((y3[[1, t, 1]] - y[[1, t, 1]]).abs() < 1e-12);
     }
+}
+
+/// Gradient check in training mode with dropout: every forward re-seeds the stream, so all of
+/// them draw the same masks.
+fn check_dropout(node: &Node, shape: &[usize], seed: u64) {
+    let mut m = build(node);
+    m.set_training(true);
+    let p = params(&*m, seed);
+    let x = random(shape, seed + 1);
+    m.reseed(seed);
+    let y = m.forward(&p, &x).expect("forward");
+    let r = random(y.shape(), seed + 2);
+    let mut gp = vec![0.0; p.len()];
+    let gx = m.backward(&p, &mut gp, &x, &y, &r).expect("backward");
+    let mut loss = |p: &[f64], x: &Tensor<f64>| -> f64 {
+        m.reseed(seed);
+        let y = m.forward(p, x).expect("forward");
+        y.iter().zip(r.iter()).map(|(a, b)| a * b).sum()
+    };
+    let eps = 1e-6;
+    let rel = |a: f64, n: f64| (a - n).abs() / 1f64.max(a.abs()).max(n.abs());
+    let gxs = gx.as_slice().expect("contiguous");
+    for (i, g) in gxs.iter().enumerate() {
+        let (mut xp, mut xm) = (x.clone(), x.clone());
+        xp.as_slice_mut().expect("contiguous")[i] += eps;
+        xm.as_slice_mut().expect("contiguous")[i] -= eps;
+        let n = (loss(&p, &xp) - loss(&p, &xm)) / (2.0 * eps);
+        assert!(rel(*g, n) < TOL, "input {i}: {g} vs {n}");
+    }
+    for (i, g) in gp.iter().enumerate() {
+        let (mut pp, mut pm) = (p.clone(), p.clone());
+        pp[i] += eps;
+        pm[i] -= eps;
+        let n = (loss(&pp, &x) - loss(&pm, &x)) / (2.0 * eps);
+        assert!(rel(*g, n) < TOL, "parameter {i}: {g} vs {n}");
+    }
+}
+
+#[test]
+fn dropout_gradients_in_training() {
+    for (k, kind) in ["LSTM", "GRU", "LSTMPeephole"].iter().enumerate() {
+        let cell = sizes(kind, 3, 4).floats("p", &[0.4]);
+        let seed = 700 + 10 * k as u64;
+        check_dropout(&recurrent(cell.clone()), &[2, 3, 3], seed);
+        check_dropout(&recurrent(cell.clone()), &[1, 1, 3], seed + 1);
+        check_dropout(
+            &Node::new("BiRecurrent").child(cell.clone()),
+            &[2, 2, 3],
+            seed + 2,
+        );
+        let stack = Node::new("MultiRNNCell")
+            .child(cell)
+            .child(sizes("GRU", 4, 2).floats("p", &[0.3]));
+        check_dropout(
+            &recurrent(stack).ints("maskZero", &[1]),
+            &[3, 2, 3],
+            seed + 3,
+        );
+    }
+}
+
+#[test]
+fn dropout_draws_masks_in_training_only() {
+    let with = recurrent(sizes("LSTM", 3, 4).floats("p", &[0.5]));
+    let mut m = build(&with);
+    let mut plain = build(&recurrent(sizes("LSTM", 3, 4)));
+    let p = params(&*m, 800);
+    let x = random(&[4, 6, 3], 801);
+    m.reseed(1);
+    let a = m.forward(&p, &x).expect("forward");
+    m.reseed(1);
+    let b = m.forward(&p, &x).expect("forward");
+    let c = m.forward(&p, &x).expect("forward");
+    let y0 = plain.forward(&p, &x).expect("forward");
+    assert_eq!(a, b, "same seed, same masks");
+    assert_ne!(a, c, "the stream moves on");
+    assert_ne!(a, y0, "training drops");
+    m.set_training(false);
+    let e = m.forward(&p, &x).expect("forward");
+    assert_eq!(e, y0, "evaluation is the plain cell");
+    let mut g = vec![0.0; p.len()];
+    m.backward(&p, &mut g, &x, &e, &e)
+        .expect("backward in evaluation");
+    let mut g0 = vec![0.0; p.len()];
+    plain.backward(&p, &mut g0, &x, &y0, &y0).expect("backward");
+    assert_eq!(g, g0);
 }

@@ -61,14 +61,7 @@ fn cell(node: &Node) -> Result<Cell> {
             inner: activation(node, 1, PointwiseFn::Sigmoid)?,
         },
     };
-    let p = node.float_or("p", 0.0)?;
-    if p != 0.0 {
-        return Err(Error::invalid(
-            &node.kind,
-            format!("dropout p = {p} is not supported yet; use p = 0"),
-        ));
-    }
-    let mut c = Cell::new(kind, input, hidden)?;
+    let mut c = Cell::new(kind, input, hidden)?.with_dropout(node.float_or("p", 0.0)?)?;
     c.regularizers = CellRegularizers {
         w: regularizer(node, "wRegularizer")?,
         u: regularizer(node, "uRegularizer")?,

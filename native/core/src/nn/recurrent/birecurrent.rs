@@ -135,6 +135,16 @@ impl<T: Element> Module<T> for BiRecurrent<T> {
         self.bwd.add_regularization(&params[pf..], gb, scale);
     }
 
+    fn set_training(&mut self, training: bool) {
+        self.fwd.set_training(training);
+        self.bwd.set_training(training);
+    }
+
+    fn reseed(&mut self, seed: u64) {
+        self.fwd.reseed(seed);
+        self.bwd.reseed(!seed);
+    }
+
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let name = Module::<T>::describe(self);
         let f = self.fwd.input_size();

@@ -54,6 +54,8 @@ pub struct Cell {
     pub input_size: usize,
     pub hidden_size: usize,
     pub regularizers: CellRegularizers,
+    /// Dropout probability on each gate's input and hidden copies in training (BigDL's `p`).
+    pub dropout: f64,
 }
 
 impl Cell {
@@ -64,6 +66,7 @@ impl Cell {
             input_size,
             hidden_size,
             regularizers: CellRegularizers::default(),
+            dropout: 0.0,
         };
         if input_size == 0 || hidden_size == 0 {
             return Err(Error::invalid(
@@ -74,6 +77,18 @@ impl Cell {
         let gh = crate::error::checked_count(&cell.name(), &[cell.gates(), hidden_size])?;
         crate::error::checked_count(&cell.name(), &[gh, input_size + hidden_size + 2])?;
         Ok(cell)
+    }
+
+    /// Sets BigDL's dropout `p` (in `[0, 1)`; RnnCell has none).
+    pub fn with_dropout(mut self, p: f64) -> Result<Cell> {
+        if !(0.0..1.0).contains(&p) || (p != 0.0 && matches!(self.kind, CellKind::Rnn { .. })) {
+            return Err(Error::invalid(
+                &self.name(),
+                format!("dropout p must be in [0, 1) (and 0 for RnnCell), got {p}"),
+            ));
+        }
+        self.dropout = p;
+        Ok(self)
     }
 
     /// BigDL's class name.

@@ -3,6 +3,7 @@
 //! in the struct and reused across calls (no allocation per step).
 
 use super::cell::{Cell, CellKind};
+use super::gate_dropout::{Dims, GateDropout};
 use super::gru_step::Gru;
 use super::lstm_step::Lstm;
 use super::rnn_step;
@@ -62,12 +63,14 @@ pub struct RecurrentLayer<T> {
     masked: Vec<bool>,
     init_state: Option<Vec<T>>,
     final_state: Vec<T>,
+    dropout: Option<GateDropout<T>>,
+    training: bool,
+    dropped: bool,
 }
 
 impl<T: Element> RecurrentLayer<T> {
     pub fn new(cell: Cell, reverse: bool) -> Self {
         RecurrentLayer {
-            cell,
             reverse,
             batch: 0,
             time: 0,
@@ -83,6 +86,31 @@ impl<T: Element> RecurrentLayer<T> {
             masked: Vec::new(),
             init_state: None,
             final_state: Vec::new(),
+            dropout: (cell.dropout > 0.0).then(|| GateDropout::new(cell.dropout)),
+            training: true,
+            dropped: false,
+            cell,
+        }
+    }
+
+    pub fn set_training(&mut self, training: bool) {
+        self.training = training;
+    }
+
+    pub fn reseed(&mut self, seed: u64) {
+        if let Some(d) = self.dropout.as_mut() {
+            d.reseed(seed);
+        }
+    }
+
+    fn dims(&self) -> Dims {
+        Dims {
+            batch: self.batch,
+            time: self.time,
+            gates: self.cell.gates(),
+            input: self.cell.input_size,
+            hidden: self.cell.hidden_size,
+            state: self.cell.state_size(),
         }
     }
 
@@ -155,13 +183,18 @@ impl<T: Element> RecurrentLayer<T> {
         } else {
             self.xp.chunks_mut(w).for_each(|r| r.copy_from_slice(bi));
         }
-        matmul(
-            T::one(),
-            rows(x, n, i, i)?,
-            rows(wi, w, i, i)?.t(),
-            T::one(),
-            rows_mut(&mut self.xp, n, w, w)?,
-        )?;
+        self.dropped = self.training && self.dropout.is_some();
+        let dims = self.dims();
+        match self.dropout.as_mut().filter(|_| self.dropped) {
+            Some(d) => d.project_input(dims, x, wi, &mut self.xp)?,
+            None => matmul(
+                T::one(),
+                rows(x, n, i, i)?,
+                rows(wi, w, i, i)?.t(),
+                T::one(),
+                rows_mut(&mut self.xp, n, w, w)?,
+            )?,
+        }
         for step in 0..time {
             let t = self.at(step);
             for b in 0..batch {
@@ -176,15 +209,16 @@ impl<T: Element> RecurrentLayer<T> {
                     dst.copy_from_slice(&self.next[(b * time + tp) * s..][..s]);
                 }
             }
-            let ph = rows(&self.prev[t * s..], batch, h, time * s)?;
-            let whv = rows(wh, w, h, h)?;
-            matmul(
-                T::one(),
-                ph,
-                whv.t(),
-                T::zero(),
-                rows_mut(&mut self.hh, batch, w, w)?,
-            )?;
+            match self.dropout.as_mut().filter(|_| self.dropped) {
+                Some(d) => d.project_hidden(dims, t, &self.prev, wh, &mut self.hh)?,
+                None => matmul(
+                    T::one(),
+                    rows(&self.prev[t * s..], batch, h, time * s)?,
+                    rows(wh, w, h, h)?.t(),
+                    T::zero(),
+                    rows_mut(&mut self.hh, batch, w, w)?,
+                )?,
+            }
             for b in 0..batch {
                 let idx = b * time + t;
                 let prev = &self.prev[idx * s..][..s];
@@ -259,6 +293,7 @@ impl<T: Element> RecurrentLayer<T> {
             ));
         }
         let sep = c.separate_hidden_grad();
+        let dims = self.dims();
         fit(&mut self.dxp, n * w);
         fit(&mut self.dhh, if sep { n * w } else { 0 });
         fit(&mut self.dstate, batch * s);
@@ -318,14 +353,26 @@ impl<T: Element> RecurrentLayer<T> {
                 }
             }
             let d = if sep { &self.dhh } else { &self.dxp };
-            matmul(
-                T::one(),
-                rows(&d[t * w..], batch, w, time * w)?,
-                rows(wh, w, h, h)?,
-                T::one(),
-                rows_mut(&mut self.dprev, batch, h, s)?,
-            )?;
+            match self.dropout.as_mut().filter(|_| self.dropped) {
+                Some(drop) => drop.back_hidden(dims, t, d, wh, &mut self.dprev)?,
+                None => matmul(
+                    T::one(),
+                    rows(&d[t * w..], batch, w, time * w)?,
+                    rows(wh, w, h, h)?,
+                    T::one(),
+                    rows_mut(&mut self.dprev, batch, h, s)?,
+                )?,
+            }
             std::mem::swap(&mut self.dstate, &mut self.dprev);
+        }
+        if !gbi.is_empty() {
+            for r in self.dxp.chunks(w) {
+                gbi.iter_mut().zip(r).for_each(|(g, v)| *g += *v);
+            }
+        }
+        let dh = if sep { &self.dhh } else { &self.dxp };
+        if let Some(drop) = self.dropout.as_ref().filter(|_| self.dropped) {
+            return drop.weight_grads(dims, &self.dxp, dh, wi, gwi, gwh, gx);
         }
         let dxp = rows(&self.dxp, n, w, w)?;
         matmul(
@@ -335,16 +382,14 @@ impl<T: Element> RecurrentLayer<T> {
             T::one(),
             rows_mut(gwi, w, i, i)?,
         )?;
-        if !gbi.is_empty() {
-            for r in self.dxp.chunks(w) {
-                gbi.iter_mut().zip(r).for_each(|(g, v)| *g += *v);
-            }
-        }
-        let d = rows(if sep { &self.dhh } else { &self.dxp }, n, w, w)?;
-        if n > 0 {
-            let ph = rows(&self.prev, n, h, s)?;
-            matmul(T::one(), d.t(), ph, T::one(), rows_mut(gwh, w, h, h)?)?;
-        }
+        let ph = rows(&self.prev, n, h, s)?;
+        matmul(
+            T::one(),
+            rows(dh, n, w, w)?.t(),
+            ph,
+            T::one(),
+            rows_mut(gwh, w, h, h)?,
+        )?;
         if let Some(gx) = gx {
             matmul(
                 T::one(),

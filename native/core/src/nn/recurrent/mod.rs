@@ -3,6 +3,7 @@
 
 mod birecurrent;
 mod cell;
+mod gate_dropout;
 mod gru_step;
 mod layer;
 mod lstm_step;

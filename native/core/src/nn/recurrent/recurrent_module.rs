@@ -98,6 +98,14 @@ impl<T: Element> Module<T> for Recurrent<T> {
         self.stack.add_regularization(params, grad_params, scale);
     }
 
+    fn set_training(&mut self, training: bool) {
+        self.stack.set_training(training);
+    }
+
+    fn reseed(&mut self, seed: u64) {
+        self.stack.reseed(seed);
+    }
+
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let name = Module::<T>::describe(self);
         let f = self.stack.input_size();

@@ -91,6 +91,19 @@ impl<T: Element> Stack<T> {
         }
     }
 
+    pub fn set_training(&mut self, training: bool) {
+        self.layers
+            .iter_mut()
+            .for_each(|l| l.set_training(training));
+    }
+
+    /// Seeds each layer's dropout stream (distinct streams per layer).
+    pub fn reseed(&mut self, seed: u64) {
+        for (k, l) in self.layers.iter_mut().enumerate() {
+            l.reseed(seed.wrapping_add(0x9e37_79b9_7f4a_7c15u64.wrapping_mul(k as u64 + 1)));
+        }
+    }
+
     pub fn add_regularization(&self, params: &[T], grads: &mut [T], scale: f64) {
         for (l, r) in self.layers.iter().zip(self.ranges()) {
             l.cell

@@ -5,7 +5,8 @@ import ferrodl.optim.Regularizer
 
 // The recurrent cells (native/core/src/nn/recurrent). A cell runs inside `Recurrent` or
 // `BiRecurrent` (`Recurrent().add(LSTM(10, 20))`), never alone. Gate order and parameter layout:
-// docs/recurrent.md.
+// docs/recurrent.md. Dropout `p` (LSTM, LSTMPeephole, GRU), in training only: each gate sees its
+// own dropped-out copy of the step's input and of the previous hidden output, as in BigDL.
 
 /**
  * A cell of a recurrent layer. Its activations, when it has any, are its children (element-wise
@@ -21,7 +22,7 @@ abstract class Cell(
     val bRegularizer: Regularizer
 ) extends AbstractModule {
   require(inputSize > 0 && hiddenSize > 0, s"$kind sizes must be positive, got $inputSize -> $hiddenSize")
-  require(p == 0, s"$kind: dropout p = $p is not supported yet; use p = 0")
+  require(p >= 0 && p < 1, s"$kind: dropout p must be in [0, 1), got $p")
 
   /** The activations, as children (engine order). */
   protected def activations: Seq[AbstractModule] = Nil

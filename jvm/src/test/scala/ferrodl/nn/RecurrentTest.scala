@@ -123,13 +123,22 @@ class RecurrentTest {
     assertArrayEquals(Array(2, 4, 2), model.forward(x).size())
   }
 
+  @Test def dropoutOnlyInTraining(): Unit = {
+    val x = Tensor(Array.tabulate(2 * 5 * 3)(i => math.cos(i.toDouble).toFloat), Array(2, 5, 3))
+    val dropped = Recurrent().add(GRU(3, 4, p = 0.5))
+    val plain = Recurrent().add(GRU(3, 4)).setWeightsArray(dropped.getWeightsArray())
+    val want = plain.forward(x)
+    assertFalse("training drops", dropped.forward(x).storage.sameElements(want.storage))
+    close("evaluation", want, dropped.evaluate().forward(x))
+  }
+
   @Test def errorsNameTheLayerAndShapes(): Unit = {
     val r = Recurrent().add(LSTM(3, 4))
     val e =
       assertThrows(classOf[IllegalArgumentException], () => r.forward(Tensor(new Array[Float](70), Array(2, 5, 7))))
     assertTrue(e.getMessage, e.getMessage.contains("Recurrent(LSTM(3 -> 4))"))
     assertTrue(e.getMessage, e.getMessage.contains("[batch, time, 3]") && e.getMessage.contains("[2, 5, 7]"))
-    assertThrows(classOf[IllegalArgumentException], () => LSTM(3, 4, p = 0.5))
+    assertThrows(classOf[IllegalArgumentException], () => LSTM(3, 4, p = 1.0))
     assertThrows(classOf[IllegalArgumentException], () => Recurrent().add(Linear(3, 4)))
     assertThrows(classOf[IllegalArgumentException], () => Recurrent().add(GRU(3, 4)).add(GRU(4, 4)))
     assertThrows(classOf[IllegalArgumentException], () => BiRecurrent(JoinTable(2, 3)))
