@@ -75,19 +75,19 @@ fn losses_and_gradients_match_pytorch_with_varying_lengths() {
         &r["grad"].1,
     );
     let lengths = [7, 4, 6, 3];
-    for b in 0..4 {
+    for (b, &len) in lengths.iter().enumerate() {
         for s in 0..7 {
             let at = (b * 7 + s) * 5;
             let row = &g[at..at + 5];
-            if s >= lengths[b] {
+            if s >= len {
                 assert!(
                     row.iter().all(|v| *v == 0.0),
                     "sample {b} step {s}: {row:?}"
                 );
             }
             let total: f64 = row.iter().sum();
-            for k in 0..5 {
-                let through = row[k] - x[at + k].exp() * total;
+            for (k, v) in row.iter().enumerate() {
+                let through = v - x[at + k].exp() * total;
                 assert!(
                     (through - want[at + k]).abs() < 1e-9,
                     "sample {b} step {s} class {k}: {through} != {}",

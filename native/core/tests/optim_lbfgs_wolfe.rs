@@ -65,13 +65,9 @@ fn step(
 fn quad(w: &[f32]) -> (f64, Vec<f32>) {
     const A: [f32; 6] = [1.0, 0.5, 2.0, 3.0, 0.1, 1.5];
     const C: [f32; 6] = [0.5, -1.0, 2.0, 0.0, 3.0, -0.5];
-    let mut f = 0.0f32;
-    let mut g = vec![0.0f32; 6];
-    for i in 0..6 {
-        let r = w[i] - C[i];
-        f += A[i] * r * r;
-        g[i] = A[i] * r;
-    }
+    let r: Vec<f32> = w.iter().zip(C).map(|(w, c)| w - c).collect();
+    let f: f32 = r.iter().zip(A).map(|(r, a)| a * r * r).sum();
+    let g = r.iter().zip(A).map(|(r, a)| a * r).collect();
     ((0.5 * f) as f64, g)
 }
 

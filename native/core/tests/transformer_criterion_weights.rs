@@ -33,13 +33,20 @@ fn the_transformer_uses_the_given_weights() {
         Activity::Tensor(g) => g.iter().copied().collect::<Vec<_>>(),
         Activity::Table(_) => panic!("a tensor gradient"),
     };
-    assert!((g[0] - 0.0).abs() < 1e-12 && (g[1] - 2.0).abs() < 1e-12, "{g:?}");
+    assert!(
+        (g[0] - 0.0).abs() < 1e-12 && (g[1] - 2.0).abs() < 1e-12,
+        "{g:?}"
+    );
 }
 
 #[test]
 fn weights_that_do_not_fit_are_refused() {
-    let err = build_activity_criterion::<f64>(&criterion(&[1.0, 2.0]))
-        .err()
-        .expect("wrong length");
-    assert!(err.to_string().contains("inputTransformer has 6 parameters"), "{err}");
+    let Err(err) = build_activity_criterion::<f64>(&criterion(&[1.0, 2.0])) else {
+        panic!("weights of the wrong length accepted");
+    };
+    assert!(
+        err.to_string()
+            .contains("inputTransformer has 6 parameters"),
+        "{err}"
+    );
 }
