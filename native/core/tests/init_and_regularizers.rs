@@ -9,7 +9,7 @@ use ferrodl_core::spec::{build_block, build_module, Node};
 use ferrodl_core::tensor::from_vec;
 use ferrodl_core::ActivityModule;
 
-const W: f64 = 0.25;
+const W: f64 = 0.3;
 const B: f64 = -0.5;
 const L2: f64 = 0.1;
 const L1: f64 = 0.2;
@@ -173,6 +173,12 @@ fn layers() -> Vec<(Node, usize)> {
         (node("BatchNormalization", &[("nOutput", 3)]), 3),
         (node("SpatialBatchNormalization", &[("nOutput", 2)]), 2),
         (node("Scale", &[]).ints("size", &[2, 1, 3]), 6),
+        (node("CMul", &[]).ints("size", &[3, 1, 2]), 0),
+        (node("Mul", &[]), 0),
+        (node("CAdd", &[]).ints("size", &[2, 3]), 6),
+        (node("Add", &[("inputSize", 4)]), 4),
+        (node("PReLU", &[("nOutputPlane", 3)]), 0),
+        (node("PReLU", &[]), 0),
         (node("Cosine", &[("inputSize", 4), ("outputSize", 3)]), 0),
         (node("Euclidean", &[("inputSize", 4), ("outputSize", 3)]), 0),
         (node("LookupTable", &[("nIndex", 5), ("nOutput", 3)]), 0),
@@ -181,7 +187,7 @@ fn layers() -> Vec<(Node, usize)> {
 
 fn check_parts(kind: &str, p: &[f64], g: &[f64], bias: usize) {
     let wl = p.len() - bias;
-    assert!(wl > 0, "{kind}: no weight");
+    assert!(wl > 0 || kind.ends_with("Add"), "{kind}: no weight");
     assert!(p[..wl].iter().all(|v| *v == W), "{kind}: weight init");
     assert!(p[wl..].iter().all(|v| *v == B), "{kind}: bias init");
     assert!(

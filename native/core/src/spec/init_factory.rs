@@ -81,6 +81,26 @@ pub(super) fn fans(node: &Node) -> Result<Fans> {
             let n = s("nOutput")?;
             fans(n, n, n)
         }
+        "CMul" => {
+            let n = node.sizes("size")?.iter().product();
+            fans(n, n, n)
+        }
+        // BigDL's CAdd and Add hold only a bias.
+        "CAdd" => {
+            let n = node.sizes("size")?.iter().product();
+            fans(n, n, 0)
+        }
+        "Add" => {
+            let n = s("inputSize")?;
+            fans(n, n, 0)
+        }
+        "Mul" => fans(1, 1, 1),
+        "PReLU" => {
+            let n = usize::try_from(node.int_or("nOutputPlane", 0)?)
+                .unwrap_or(0)
+                .max(1);
+            fans(n, n, n)
+        }
         "Scale" => {
             let n = node.sizes("size")?.iter().product();
             fans(n, n, n)
@@ -100,9 +120,10 @@ pub(super) fn fans(node: &Node) -> Result<Fans> {
         other => {
             return Err(Error::invalid(
                 other,
-                "takes no initialisation methods or regularisers (layers with a weight do: \
-                 Linear, the convolutions, LocallyConnected1D/2D, Maxout, Scale, Cosine, \
-                 Euclidean, Bilinear, LayerNormalization, BatchNormalization, LookupTable)",
+                "takes no initialisation methods or regularisers (layers with a weight or \
+                 bias do: Linear, the convolutions, LocallyConnected1D/2D, Maxout, Scale, \
+                 CMul, CAdd, Mul, Add, PReLU, Cosine, Euclidean, Bilinear, \
+                 LayerNormalization, BatchNormalization, LookupTable)",
             ))
         }
     })

@@ -2,9 +2,9 @@ package ferrodl.nn
 
 /**
  * How `setInitMethod` fills a layer's weight or bias, with BigDL's names. The engine applies them
- * natively (native/core/src/nn/init_method.rs); every layer with a weight accepts them (Linear,
- * the convolutions, LocallyConnected1D/2D, Maxout, Scale, Cosine, Euclidean, Bilinear, LayerNormalization,
- * BatchNormalization, LookupTable).
+ * natively (native/core/src/nn/init_method.rs); every layer with a weight or bias accepts them:
+ * Linear, the convolutions, LocallyConnected1D/2D, Maxout, Scale, CMul, CAdd, Mul, Add, PReLU,
+ * Cosine, Euclidean, Bilinear, LayerNormalization, BatchNormalization, LookupTable.
  */
 sealed abstract class InitializationMethod(val name: String, val args: Seq[Double]) extends Serializable {
   override def toString: String = if (args.isEmpty) name else s"$name(${args.mkString(", ")})"
