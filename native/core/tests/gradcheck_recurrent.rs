@@ -581,3 +581,37 @@ fn dropout_draws_masks_in_training_only() {
     plain.backward(&p, &mut g0, &x, &y0, &y0).expect("backward");
     assert_eq!(g, g0);
 }
+
+#[test]
+fn highway() {
+    let hw = |bias: i64| {
+        Node::new("Highway")
+            .ints("size", &[4])
+            .ints("withBias", &[bias])
+    };
+    assert_eq!(build(&hw(1)).num_params(), 2 * (16 + 4));
+    assert_eq!(build(&hw(0)).num_params(), 2 * 16);
+    for (k, shape) in [vec![1usize, 4], vec![3, 4], vec![4]].iter().enumerate() {
+        check(&hw(1), shape, 900 + k as u64);
+        check(&hw(0), shape, 910 + k as u64);
+        check(&hw(1).child(Node::new("Tanh")), shape, 920 + k as u64);
+    }
+    // y = t*h + (1-t)*x by hand, identity transform, no bias.
+    let mut m = build(&hw(0));
+    let p = params(&*m, 930);
+    let x = random(&[2, 4], 931);
+    let y = m.forward(&p, &x).expect("forward");
+    for b in 0..2 {
+        for j in 0..4 {
+            let dot = |off: usize| (0..4).map(|k| p[off + j * 4 + k] * x[[b, k]]).sum::<f64>();
+            let t = 1.0 / (1.0 + (-dot(0)).exp());
+            let want = t * dot(16) + (1.0 - t) * x[[b, j]];
+            assert!((y[[b, j]] - want).abs() < 1e-12);
+        }
+    }
+    let e = m
+        .forward(&p, &random(&[2, 5], 1))
+        .expect_err("size")
+        .to_string();
+    assert!(e.contains("Highway(4") && e.contains("[2, 5]"), "{e}");
+}

@@ -8,7 +8,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::recurrent::{
-    BiRecurrent, Cell, CellKind, CellRegularizers, Merge, Recurrent, TimeDistributed,
+    BiRecurrent, Cell, CellKind, CellRegularizers, Highway, Merge, Recurrent, TimeDistributed,
 };
 use crate::nn::PointwiseFn;
 
@@ -114,6 +114,11 @@ pub fn build<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             cells(node)?,
             merge(node)?,
             mask,
+        )?)),
+        "Highway" => Ok(Box::new(Highway::<T>::new(
+            node.size("size")?,
+            node.flag("withBias", true)?,
+            activation(node, 0, PointwiseFn::Identity)?,
         )?)),
         "TimeDistributed" => match node.children.as_slice() {
             [layer] => Ok(Box::new(TimeDistributed::new(super::build_module::<T>(

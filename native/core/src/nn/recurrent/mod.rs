@@ -5,6 +5,7 @@ mod birecurrent;
 mod cell;
 mod gate_dropout;
 mod gru_step;
+mod highway;
 mod layer;
 mod lstm_step;
 mod recurrent_module;
@@ -15,6 +16,7 @@ mod time_distributed;
 
 pub use birecurrent::{BiRecurrent, Merge};
 pub use cell::{Cell, CellKind, CellRegularizers};
+pub use highway::Highway;
 pub use layer::RecurrentLayer;
 pub use recurrent_module::Recurrent;
 pub use stack::Stack;

@@ -93,3 +93,37 @@ class TimeDistributed(val layer: AbstractModule) extends Container {
 object TimeDistributed {
   def apply(layer: AbstractModule): TimeDistributed = new TimeDistributed(layer)
 }
+
+/**
+ * BigDL's `Highway(size, withBias = true, activation = null)`: `t = sigmoid(W_t x + b_t)`,
+ * `h = activation(W_h x + b_h)` (the identity when null), `y = t * h + (1 - t) * x`. Input
+ * `[batch, size]` or `[size]`. Parameters: `W_t`, `b_t`, `W_h`, `b_h`. Regularizers are not
+ * supported yet (rejected at construction).
+ */
+class Highway(
+    val size: Int,
+    val withBias: Boolean = true,
+    val activation: AbstractModule = null,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null
+) extends AbstractModule {
+  require(size > 0, s"Highway size must be positive, got $size")
+  require(wRegularizer == null && bRegularizer == null, "Highway: wRegularizer and bRegularizer are not supported yet")
+
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq("size" -> SpecAttr.int(size), "withBias" -> SpecAttr.bool(withBias))
+
+  override protected def children: Seq[AbstractModule] = Option(activation).toSeq
+
+  override def describe(): String = s"Highway($size${Option(activation).map(a => ", " + a.describe()).getOrElse("")})"
+}
+
+object Highway {
+  def apply(
+      size: Int,
+      withBias: Boolean = true,
+      activation: AbstractModule = null,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null
+  ): Highway = new Highway(size, withBias, activation, wRegularizer, bRegularizer)
+}

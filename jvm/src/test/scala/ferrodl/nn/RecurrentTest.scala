@@ -132,6 +132,24 @@ class RecurrentTest {
     close("evaluation", want, dropped.evaluate().forward(x))
   }
 
+  @Test def highwayMixesTransformAndInput(): Unit = {
+    val hw = Highway(3, withBias = false)
+    val w = Array.tabulate(18)(i => ((i % 5) - 2) * 0.1f)
+    hw.setWeightsArray(w)
+    val x = Tensor(Array[Float](0.5f, -1f, 2f), Array(1, 3))
+    val y = hw.forward(x)
+    for (j <- 0 until 3) {
+      def dot(off: Int) = (0 until 3).map(k => w(off + j * 3 + k) * x.storage(k)).sum
+      val t = 1 / (1 + math.exp(-dot(0)))
+      assertEquals((t * dot(9) + (1 - t) * x.storage(j)).toFloat, y.storage(j), 1e-5f)
+    }
+    assertEquals(2 * (9 + 3), Highway(3, activation = Tanh()).numParameters())
+    assertThrows(
+      classOf[IllegalArgumentException],
+      () => Highway(3, wRegularizer = new ferrodl.optim.L2Regularizer(0.1))
+    )
+  }
+
   @Test def errorsNameTheLayerAndShapes(): Unit = {
     val r = Recurrent().add(LSTM(3, 4))
     val e =
