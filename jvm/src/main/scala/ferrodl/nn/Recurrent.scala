@@ -4,17 +4,6 @@ import ferrodl.nn.abstractnn.AbstractModule
 
 // The sequence layers (native/core/src/nn/recurrent): Recurrent, BiRecurrent, TimeDistributed.
 
-/** What a recurrent container accepts as its one cell. */
-private[nn] object RecurrentCell {
-  def check(owner: String, module: AbstractModule, existing: Seq[AbstractModule]): Unit = {
-    require(
-      module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell],
-      s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell), got ${module.describe()}"
-    )
-    require(existing.isEmpty, s"$owner holds one cell; stack cells with MultiRNNCell")
-  }
-}
-
 /**
  * BigDL's `Recurrent`: runs its cell over every time step of a `[batch, time, feature]` input
  * (or one `[time, feature]` sequence) and returns every step's hidden output
@@ -25,7 +14,7 @@ private[nn] object RecurrentCell {
  */
 class Recurrent(val maskZero: Boolean = false) extends Container {
   override def add(module: AbstractModule): this.type = {
-    RecurrentCell.check("Recurrent", module, modules)
+    Recurrent.checkCell("Recurrent", module, modules)
     super.add(module)
   }
 
@@ -37,6 +26,15 @@ class Recurrent(val maskZero: Boolean = false) extends Container {
 
 object Recurrent {
   def apply(maskZero: Boolean = false): Recurrent = new Recurrent(maskZero)
+
+  /** What a recurrent container accepts as its one cell. */
+  private[nn] def checkCell(owner: String, module: AbstractModule, existing: Seq[AbstractModule]): Unit = {
+    require(
+      module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell],
+      s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell), got ${module.describe()}"
+    )
+    require(existing.isEmpty, s"$owner holds one cell; stack cells with MultiRNNCell")
+  }
 }
 
 /**
@@ -59,7 +57,7 @@ class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = fals
   }
 
   override def add(module: AbstractModule): this.type = {
-    RecurrentCell.check("BiRecurrent", module, modules)
+    Recurrent.checkCell("BiRecurrent", module, modules)
     super.add(module)
   }
 
