@@ -383,6 +383,16 @@ fn hostile_inputs() {
     let mut g = vec![0.0; p.len()];
     let bad = random(&[2, 3, 5], 5);
     assert!(m.backward(&p, &mut g, &x, &y, &bad).is_err());
+    let mut bi = build(
+        &Node::new("BiRecurrent")
+            .string("merge", "JoinTable")
+            .child(sizes("GRU", 3, 4)),
+    );
+    let pb = params(&*bi, 6);
+    bi.forward(&pb, &x).expect("forward");
+    let odd = random(&[2, 3, 5], 7);
+    let mut gb = vec![0.0; pb.len()];
+    assert!(bi.backward(&pb, &mut gb, &x, &odd, &odd).is_err());
     let mut fresh = build(&recurrent(sizes("GRU", 3, 4)));
     assert!(fresh.backward(&p, &mut g, &x, &y, &y).is_err());
     // Non-finite input propagates without panicking.

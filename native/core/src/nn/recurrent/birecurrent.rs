@@ -4,7 +4,7 @@ use super::cell::Cell;
 use super::sequence::{layout, out_shape, zero_mask};
 use super::stack::Stack;
 use crate::element::Element;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::rng::Rng;
 use crate::tensor::{check_same_shape, flat, from_vec, Tensor};
@@ -79,6 +79,15 @@ impl<T: Element> BiRecurrent<T> {
         gy: &[T],
         mut gx: Option<&mut [T]>,
     ) -> Result<()> {
+        let (h, width) = (self.fwd.hidden_size(), self.width());
+        let steps = x.len() / self.fwd.input_size().max(1);
+        if gy.len() != steps * width || h == 0 {
+            return Err(Error::shape(
+                &Module::<T>::describe(self),
+                format!("gradOutput of {} elements", steps * width),
+                &[gy.len()],
+            ));
+        }
         let pf = self.fwd.num_params();
         let (gpf, gpb) = grad_params.split_at_mut(pf);
         self.split_grad(gy, false);
