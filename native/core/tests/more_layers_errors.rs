@@ -134,7 +134,7 @@ fn bilinear_checks_its_table() {
         Activity::Tensor(filled(&[5, 2])),
         Activity::Table(vec![Activity::Tensor(filled(&[5, 2]))]),
     ] {
-        let err = m.forward(&p, &bad).err().expect("refused").to_string();
+        let err = m.forward(&p, &bad).expect_err("refused").to_string();
         assert!(err.contains("Bilinear"), "{err}");
     }
     let mut gp = vec![0.0; p.len()];
@@ -142,8 +142,7 @@ fn bilinear_checks_its_table() {
     let wrong = Activity::Tensor(filled(&[5, 3]));
     let err = m
         .backward(&p, &mut gp, &x, &y, &wrong)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(err.to_string().contains("Bilinear"), "{err}");
 }
 
@@ -227,8 +226,7 @@ fn bad_arguments_are_errors() {
     let p = vec![0.1; m.num_params()];
     let err = m
         .forward(&p, &filled(&[1, 1, 1, 2, 2]))
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(
         err.to_string().contains("VolumetricFullConvolution"),
         "{err}"

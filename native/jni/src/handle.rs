@@ -42,7 +42,9 @@ static REGISTRY: Lazy<Mutex<Registry>> = Lazy::new(|| {
 /// The registry, also after a panic elsewhere poisoned its lock: its map stays consistent,
 /// because no code path panics while it holds the lock half-way through an update.
 fn registry() -> MutexGuard<'static, Registry> {
-    REGISTRY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    REGISTRY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Drops the `Box<T>` at `ptr`.
@@ -135,7 +137,10 @@ mod tests {
             assert_eq!(*borrow_handle::<u32>(a, "u32").expect("live"), 41);
             assert!(borrow_handle::<u32>(b, "u32").is_err(), "wrong type");
             assert!(borrow_handle::<u32>(0, "u32").is_err(), "zero");
-            assert!(borrow_handle::<u32>(0x7fff_ffff_0000, "u32").is_err(), "made up");
+            assert!(
+                borrow_handle::<u32>(0x7fff_ffff_0000, "u32").is_err(),
+                "made up"
+            );
             free_handle::<String>(a); // wrong type: ignored
             assert!(borrow_handle::<u32>(a, "u32").is_ok());
             free_handle::<u32>(a);

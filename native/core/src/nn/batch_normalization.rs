@@ -45,6 +45,7 @@ impl BatchNormalization {
                 ),
             ));
         }
+        crate::error::checked_count("BatchNormalization", &[n, 4])?;
         Ok(BatchNormalization {
             n,
             eps,

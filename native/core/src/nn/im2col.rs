@@ -53,14 +53,18 @@ fn out_size(
     pad_end: usize,
     ceil: bool,
 ) -> Option<usize> {
-    let span = (input + pad_begin + pad_end).checked_sub(k)?;
+    // Checked throughout: absurd paddings or strides are errors, not overflows.
+    let span = input
+        .checked_add(pad_begin)?
+        .checked_add(pad_end)?
+        .checked_sub(k)?;
     let mut n = if ceil {
-        span.div_ceil(stride)
+        span.checked_div(stride)? + usize::from(span % stride != 0)
     } else {
-        span / stride
+        span.checked_div(stride)?
     } + 1;
     // With ceil mode the last window must still start inside the input or its leading padding.
-    if ceil && (n - 1) * stride >= input + pad_begin {
+    if ceil && (n - 1).checked_mul(stride)? >= input + pad_begin {
         n -= 1;
     }
     Some(n)

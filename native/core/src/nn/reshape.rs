@@ -33,6 +33,7 @@ impl Reshape {
                 ),
             ));
         }
+        crate::error::checked_count("Reshape", &size)?;
         Ok(Reshape { size, batch_mode })
     }
 

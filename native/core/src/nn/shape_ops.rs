@@ -182,9 +182,11 @@ impl ShapeLayer {
     /// (start, length) along the dimension of Narrow or Select, 0-based.
     fn range(&self, size: usize, shape: &[usize]) -> Result<(usize, usize)> {
         let name = self.op.name();
-        let s = size as i64;
+        // In i128, so that extreme offsets and lengths cannot overflow past the range check.
+        let s = size as i128;
         let (start, len) = match self.op {
             ShapeOp::Narrow { offset, length, .. } => {
+                let (offset, length) = (i128::from(offset), i128::from(length));
                 let start = if offset < 0 { s + offset } else { offset - 1 };
                 let len = if length < 0 {
                     s - start + length + 1
@@ -193,7 +195,10 @@ impl ShapeLayer {
                 };
                 (start, len)
             }
-            ShapeOp::Select { index, .. } => (if index < 0 { s + index } else { index - 1 }, 1),
+            ShapeOp::Select { index, .. } => {
+                let index = i128::from(index);
+                (if index < 0 { s + index } else { index - 1 }, 1)
+            }
             _ => (0, s),
         };
         if start < 0 || len < 1 || start + len > s {

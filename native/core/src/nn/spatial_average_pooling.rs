@@ -82,6 +82,15 @@ impl SpatialAveragePooling {
                 "stride must be positive",
             ));
         }
+        if !c.global_pooling && (c.pad_w > c.k_w / 2 || c.pad_h > c.k_h / 2) {
+            return Err(Error::invalid(
+                "SpatialAveragePooling",
+                format!(
+                    "padding must be at most half the kernel (as in Torch and PyTorch): pad {}x{}, kernel {}x{}",
+                    c.pad_w, c.pad_h, c.k_w, c.k_h
+                ),
+            ));
+        }
         Ok(SpatialAveragePooling {
             kernel: (c.k_h, c.k_w),
             stride: (c.d_h, c.d_w),
@@ -115,7 +124,8 @@ impl SpatialAveragePooling {
             let start = (o * s) as isize - pad as isize;
             let end = (start + k as isize).min((len + pad) as isize);
             let size = (end - start) as usize;
-            let (a, b) = (start.max(0) as usize, end.min(len as isize).max(0) as usize);
+            let a = (start.max(0) as usize).min(len);
+            let b = end.min(len as isize).max(0) as usize;
             ((a, b.max(a)), size)
         };
         let (rows, size_h) = span(oh, g.stride_h, g.k_h, g.pad_top, g.in_h);
