@@ -124,3 +124,4 @@ from ferrodl.nn.layers_learned import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_table import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_more_shape import *  # noqa: E402,F401,F403
 from ferrodl.nn.layers_conv import *  # noqa: E402,F401,F403
+from ferrodl.nn.layers_recurrent import *  # noqa: E402,F401,F403

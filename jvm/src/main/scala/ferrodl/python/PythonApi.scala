@@ -152,6 +152,10 @@ object PythonApi {
 
   def seq[A](values: java.util.List[A]): Seq[A] = (0 until values.size()).map(values.get)
 
+  /** Recurrent cells as the array MultiRNNCell takes. */
+  def cells(values: java.util.List[ferrodl.nn.Cell]): Array[ferrodl.nn.Cell] =
+    (0 until values.size()).map(values.get).toArray
+
   /**
    * An activity (tensor or table) from little-endian floats and the layout of
    * `ferrodl.engine.ActivityCodec` (a tensor: 0, rank, dims...; a table: 1, n, items...).

@@ -1,0 +1,60 @@
+"""Recurrent wrappers: shapes, masking, TimeDistributed against its layer, and training."""
+
+import numpy as np
+
+from ferrodl.nn.criterion import ClassNLLCriterion
+from ferrodl.nn.layer import (GRU, LSTM, BiRecurrent, Highway, JoinTable, Linear, LogSoftMax, LookupTable,
+                              LSTMPeephole, MultiRNNCell, Recurrent, ReLU, RnnCell, Select, Sequential, Tanh,
+                              TimeDistributed)
+from ferrodl.optim.optimizer import Adam, LocalOptimizer, MaxEpoch
+
+
+def x(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def test_cells_inside_recurrent_give_every_step(sc):
+    assert Recurrent().add(LSTM(3, 4)).forward(x(2, 5, 3)).shape == (2, 5, 4)
+    assert Recurrent().add(GRU(3, 2)).forward(x(2, 5, 3)).shape == (2, 5, 2)
+    assert Recurrent().add(RnnCell(3, 6, ReLU())).forward(x(1, 4, 3)).shape == (1, 4, 6)
+    assert Recurrent().add(LSTMPeephole(3, 2)).forward(x(3, 2, 3)).shape == (3, 2, 2)
+    stacked = Recurrent().add(MultiRNNCell([LSTM(3, 5), GRU(5, 2)]))
+    assert stacked.forward(x(2, 4, 3)).shape == (2, 4, 2)
+    assert BiRecurrent(JoinTable(3, 3)).add(GRU(3, 2)).forward(x(2, 5, 3)).shape == (2, 5, 4)
+    assert BiRecurrent().add(LSTM(3, 4)).forward(x(2, 5, 3)).shape == (2, 5, 4)
+    assert Highway(3, activation=Tanh()).forward(x(4, 3)).shape == (4, 3)
+
+
+def test_masked_padding_steps_output_zero_and_do_not_change_the_last_state(sc):
+    seq = x(1, 6, 3)
+    padded = seq.copy()
+    padded[:, 4:, :] = 0
+    r = Recurrent(mask_zero=True).add(LSTM(3, 4))
+    out = r.forward(padded)
+    assert np.all(out[:, 4:, :] == 0)
+    np.testing.assert_allclose(out[:, :4, :], r.forward(seq[:, :4, :]), atol=1e-6)
+
+
+def test_time_distributed_applies_its_layer_to_every_step(sc):
+    linear = Linear(3, 2)
+    td = TimeDistributed(linear)
+    td.set_weights(linear.get_weights())
+    inp = x(2, 5, 3)
+    out = td.forward(inp)
+    for t in range(5):
+        np.testing.assert_allclose(out[:, t, :], linear.forward(inp[:, t, :]), atol=1e-6)
+
+
+def test_an_lstm_classifier_learns_the_first_token(sc):
+    rng = np.random.default_rng(3)
+    n, length = 600, 8
+    first = rng.integers(1, 5, n)
+    tokens = rng.integers(5, 12, (n, length)).astype(np.float32)
+    tokens[:, 0] = first
+    model = (Sequential().add(LookupTable(12, 8)).add(Recurrent().add(LSTM(8, 16))).add(Select(2, -1))
+             .add(Linear(16, 4)).add(LogSoftMax()))
+    opt = LocalOptimizer(X=tokens, Y=first.astype(np.float32), model=model, criterion=ClassNLLCriterion(),
+                         optim_method=Adam(learningrate=0.02), end_trigger=MaxEpoch(15), batch_size=50)
+    trained = opt.optimize(progress=False)
+    predicted = trained.forward(tokens).argmax(axis=1) + 1
+    assert (predicted == first).mean() > 0.9
