@@ -5,10 +5,12 @@ import inspect
 import ferrodl.nn.criterion
 import ferrodl.nn.initialization_method
 import ferrodl.nn.layer
+import ferrodl.nnframes
 import ferrodl.optim.optimizer
 from ferrodl.util import jvm
 
-MODULES = (ferrodl.nn.layer, ferrodl.nn.criterion, ferrodl.nn.initialization_method, ferrodl.optim.optimizer)
+MODULES = (ferrodl.nn.layer, ferrodl.nn.criterion, ferrodl.nn.initialization_method, ferrodl.optim.optimizer,
+           ferrodl.nnframes)
 
 
 def python_classes():

@@ -69,3 +69,11 @@ def test_a_malformed_sample_names_its_partition_and_row_or_is_dropped(sc):
     opt = optimizer().set_drop_invalid_samples(True)
     opt.optimize(progress=False)
     assert opt.dropped_samples() == 2
+
+
+def test_errors_are_translated_also_once_a_spark_session_exists(sc):
+    from pyspark.sql import SparkSession
+    SparkSession.builder.getOrCreate()
+    with pytest.raises(FerrodlValueError) as e:
+        Linear(4, 2).forward(np.zeros((3, 5), np.float32))
+    assert "Linear(4 -> 2)" in str(e.value)

@@ -80,13 +80,61 @@ fn rosen(w: &[f32]) -> (f64, Vec<f32>) {
     (f as f64, g)
 }
 
-fn check_case(case: &str, f: Objective, m: &OptimMethod, steps: usize, tol: f64) {
+/// Five records for the MLP, as in the fixture script.
+const X: [[f32; 3]; 5] = [
+    [0.5, -1.0, 0.2],
+    [1.5, 0.3, -0.7],
+    [-0.4, 0.8, 1.1],
+    [0.0, -0.6, 0.9],
+    [1.2, 1.0, -1.3],
+];
+const T: [[f32; 2]; 5] = [
+    [0.3, -0.2],
+    [0.8, 0.1],
+    [-0.5, 0.6],
+    [0.0, 0.4],
+    [0.9, -0.7],
+];
+
+/// A 3-4-2 tanh MLP (W1 4x3, b1, W2 2x4, b2, flat) with the mean squared error, in f32.
+fn mlp(w: &[f32]) -> (f64, Vec<f32>) {
+    let (w1, b1, w2, b2) = (&w[..12], &w[12..16], &w[16..24], &w[24..26]);
+    let mut g = vec![0f32; 26];
+    let n = (X.len() * 2) as f32;
+    let mut loss = 0f32;
+    for (x, t) in X.iter().zip(T) {
+        let h: Vec<f32> = b1
+            .iter()
+            .zip(w1.chunks(3))
+            .map(|(b, row)| (b + row.iter().zip(x).map(|(a, v)| a * v).sum::<f32>()).tanh())
+            .collect();
+        for (k, (row, tk)) in w2.chunks(4).zip(t).enumerate() {
+            let y = b2[k] + row.iter().zip(&h).map(|(a, v)| a * v).sum::<f32>();
+            let d = y - tk;
+            loss += d * d;
+            let dy = 2.0 * d / n;
+            g[24 + k] += dy;
+            for (j, (hj, wkj)) in h.iter().zip(row).enumerate() {
+                g[16 + k * 4 + j] += dy * hj;
+                let dh = dy * wkj * (1.0 - hj * hj);
+                g[12 + j] += dh;
+                for (i, xi) in x.iter().enumerate() {
+                    g[j * 3 + i] += dh * xi;
+                }
+            }
+        }
+    }
+    ((loss / n) as f64, g)
+}
+
+fn check_case(case: &str, f: Objective, m: &OptimMethod, steps: usize, tol: &dyn Fn(usize) -> f64) {
     let r = reference();
     let mut w: Vec<f32> = r[&format!("{case}/w0")].iter().map(|x| *x as f32).collect();
     let mut state = OptimState::default();
     for k in 1..=steps {
         let (next, evals, last) = step(m, f, &mut w, &state);
         state = next;
+        let tol = tol(k);
         let want = &r[&format!("{case}/w{k}")];
         for (g, e) in w.iter().zip(want) {
             assert!(
@@ -110,7 +158,7 @@ fn check_case(case: &str, f: Objective, m: &OptimMethod, steps: usize, tol: f64)
 
 #[test]
 fn quadratic_matches_pytorch_strong_wolfe() {
-    check_case("quad", quad, &lbfgs(1.0, 2, 10.0, 3), 3, 1e-5);
+    check_case("quad", quad, &lbfgs(1.0, 2, 10.0, 3), 3, &|_| 1e-5);
 }
 
 #[test]
@@ -118,8 +166,41 @@ fn rosenbrock_matches_pytorch_strong_wolfe() {
     // Rosenbrock's valley amplifies rounding: PyTorch's own float32 and float64 runs part by
     // 1.7e-4 at step 4 and 4e-3 at step 6, so the weights are held to 5e-3 (relative) while
     // the evaluation counts, which follow every branch of the search, must match exactly.
-    check_case("rosen", rosen, &lbfgs(1.0, 4, 12.0, 5), 6, 5e-3);
-    check_case("rosen_lr", rosen, &lbfgs(0.5, 3, 8.0, 100), 4, 1e-4);
+    check_case("rosen", rosen, &lbfgs(1.0, 4, 12.0, 5), 6, &|_| 5e-3);
+    check_case("rosen_lr", rosen, &lbfgs(0.5, 3, 8.0, 100), 4, &|_| 1e-4);
+}
+
+#[test]
+fn a_small_mlp_over_20_steps_matches_pytorch_strong_wolfe() {
+    // The trajectory is sensitive to rounding: PyTorch's own float32 and float64 runs part by
+    // 7e-5 at step 7 and 3e-3 at step 13 (relative). Steps 1-12 are held to PyTorch's weights
+    // (1e-4 for 6 steps, then 5e-2) and evaluation counts exactly; from step 13 the float32
+    // roundings of the two implementations make single searches take a different number of
+    // trial points, so steps 13-20 are held to steady descent and PyTorch's final loss.
+    check_case("mlp", mlp, &lbfgs(1.0, 2, 6.0, 5), 12, &|k| {
+        if k <= 6 {
+            1e-4
+        } else {
+            5e-2
+        }
+    });
+    let r = reference();
+    let m = lbfgs(1.0, 2, 6.0, 5);
+    let mut w: Vec<f32> = r["mlp/w0"].iter().map(|x| *x as f32).collect();
+    let (mut state, mut prev) = (OptimState::default(), f64::INFINITY);
+    for k in 1..=20 {
+        state = step(&m, mlp, &mut w, &state).0;
+        let loss = mlp(&w).0;
+        assert!(loss <= prev, "step {k}: loss rose from {prev} to {loss}");
+        prev = loss;
+    }
+    // PyTorch ends at 2.3e-4 in float32 and 3.8e-4 in float64: the last steps converge fast, and
+    // rounding moves the final loss by a factor of 1.6 even within PyTorch. Held to a factor 3.
+    let want = r["mlp/loss20"][0];
+    assert!(
+        prev <= 3.0 * want && prev >= want / 3.0,
+        "final loss {prev}, PyTorch {want}"
+    );
 }
 
 #[test]

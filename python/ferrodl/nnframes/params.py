@@ -6,24 +6,15 @@ have no Python Param: their setters call the JVM object directly, and ``copy`` k
 """
 
 from pyspark.ml.param import Param, Params, TypeConverters
-from pyspark.errors.exceptions.captured import CapturedException
 from pyspark.ml.util import JavaMLReader
 
 from ferrodl.util import jvm as _jvm
 
 
 def call_java(obj, method, *args):
-    """``jvm.call``, with the errors that pyspark captures first (once a SparkSession has installed its
-    py4j hook, a Java exception arrives as pyspark's CapturedException, not Py4JJavaError) turned into
-    the same ``FerrodlError`` subclasses as ``jvm.translate`` gives."""
-    try:
-        return _jvm.call(obj, method, *args)
-    except CapturedException as e:
-        origin = getattr(e, "_origin", None)
-        if origin is None:
-            raise
-        cls, msg = _jvm._root(origin)
-        raise _jvm._BY_CLASS.get(cls, _jvm.FerrodlError)(cls, msg) from None
+    """``jvm.call``: Java exceptions arrive as ``FerrodlError`` subclasses, also once a SparkSession
+    has installed pyspark's py4j hook."""
+    return _jvm.call(obj, method, *args)
 
 
 class HasNNParams(Params):

@@ -67,6 +67,19 @@ def translate(err):
     return _BY_CLASS.get(cls, FerrodlError)(cls, msg)
 
 
+def _captured_exception_types():
+    """pyspark's own exception types: once a SparkSession exists, pyspark's py4j hook turns a Java
+    exception into one of them (the Java one in ``_origin``) before a ``Py4JJavaError`` is raised."""
+    try:
+        from pyspark.errors.exceptions.captured import CapturedException
+        return (CapturedException,)
+    except ImportError:  # pyspark before 3.4
+        return ()
+
+
+_CAPTURED = _captured_exception_types()
+
+
 def _translating(f):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
@@ -74,6 +87,12 @@ def _translating(f):
             return f(*args, **kwargs)
         except Py4JJavaError as e:
             raise translate(e) from None
+        except _CAPTURED as e:
+            origin = getattr(e, "_origin", None)
+            if origin is None:
+                raise
+            cls, msg = _root(origin)
+            raise _BY_CLASS.get(cls, FerrodlError)(cls, msg) from None
     return wrapper
 
 

@@ -5,7 +5,7 @@ import java.lang.reflect.Modifier
 
 /** Lists the Scala API's public, concrete classes by scanning the shim's jar or class folder. */
 private[python] object ApiClasses {
-  private val Packages = Seq("ferrodl/nn/", "ferrodl/optim/", "ferrodl/visualization/")
+  private val Packages = Seq("ferrodl/nn/", "ferrodl/optim/", "ferrodl/visualization/", "ferrodl/nnframes/")
 
   def list(): Array[String] = {
     val location = new File(getClass.getProtectionDomain.getCodeSource.getLocation.toURI)
@@ -66,7 +66,13 @@ private[python] object ApiClasses {
       "Hyper",
       "Fans",
       "Regularizer",
-      "ReduceAttrs"
+      "ReduceAttrs",
+      // nnframes plumbing; NNBagging's functions are Python's bagging_fit and stratified_sample.
+      "FrameData",
+      "FramePredictor",
+      "NNParams",
+      "NNPersistence",
+      "NNBagging"
     )
     internal.contains(c.getSimpleName) || classOf[Throwable].isAssignableFrom(c)
   }
