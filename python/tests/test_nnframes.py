@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ferrodl.nn.criterion import ClassNLLCriterion, MSECriterion
-from ferrodl.nn.layer import Linear, LogSoftMax, Sequential, Tanh
+from ferrodl.nn.layer import Linear, LogSoftMax, MulConstant, Sequential, Tanh
 from ferrodl.nnframes import NNClassifier, NNClassifierModel, NNEstimator, NNModel
 from ferrodl.optim.optimizer import Adam, MaxIteration
 from ferrodl.util.jvm import FerrodlError
@@ -80,6 +80,15 @@ def test_fit_transform_keeps_the_other_columns(spark):
         assert tuple(r)[:len(test.columns)] == before[r["id"]]
         assert abs(sum(r["probability"]) - 1.0) < 1e-5
     assert accuracy(out) > 0.95
+
+
+def test_a_model_variant_replaces_the_constructors_model(spark):
+    train, test = blobs(spark, 240, 1), blobs(spark, 60, 2)
+    dead = Sequential().add(Linear(4, 3)).add(MulConstant(0.0)).add(LogSoftMax())
+    clf = NNClassifier(mlp(), ClassNLLCriterion(), [4]).setBatchSize(24).setMaxEpoch(8).setLearningRate(0.2)
+    clf.setFeaturesCol("arr")
+    assert accuracy(clf.fit(train).transform(test)) > 0.95
+    assert accuracy(clf.setModelVariant(dead).fit(train).transform(test)) < 0.5
 
 
 def test_estimator_regression_and_plain_model(spark):

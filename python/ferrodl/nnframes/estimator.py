@@ -44,6 +44,11 @@ class NNEstimator(JavaEstimator, HasNNTrainParams, JavaMLWritable, JavaMLReadabl
         """A ``Trigger`` that ends training (default: ``MaxEpoch(maxEpoch)``)."""
         return self._call("setEndWhen", trigger)
 
+    def setModelVariant(self, model):
+        """Trains ``model`` (same input and output) instead of the constructor's model; in Scala this
+        is the ``modelVariant`` Param that ``ParamGridBuilder`` can search over."""
+        return self._call("setModelVariant", model)
+
     def setValidation(self, trigger, val_df, val_method, batch_size):
         """Evaluates ``val_method`` (methods or names such as "Top1Accuracy") on ``val_df`` when
         ``trigger`` fires."""

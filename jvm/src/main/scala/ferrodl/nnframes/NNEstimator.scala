@@ -51,6 +51,12 @@ class NNEstimator(override val uid: String, val model: AbstractModule, val crite
   def setOptimMethod(value: OptimMethod): this.type = set(optimMethod, value)
   def setEndWhen(value: Trigger): this.type = set(endWhen, value)
 
+  /** Trains `value` instead of the constructor's model (a Param: grid searches can vary it). */
+  def setModelVariant(value: AbstractModule): this.type = set(modelVariant, value)
+
+  /** The model `fit` trains: the `modelVariant` Param when set, else the constructor's. */
+  def modelToTrain: AbstractModule = get(modelVariant).getOrElse(model)
+
   /** Clamps every gradient element to `[min, max]` before each update. */
   def setConstantGradientClipping(min: Double, max: Double): this.type = {
     require(min <= max, s"clipping min $min must be <= max $max")
@@ -113,7 +119,7 @@ class NNEstimator(override val uid: String, val model: AbstractModule, val crite
     if (!isDefined(featureSize)) throw new IllegalArgumentException(s"$uid: featureSize is not set")
     FrameData.checkColumn(schema, $(featuresCol), "feature")
     FrameData.checkColumn(schema, $(labelCol), "label")
-    copyValues(wrap(model)).transformSchema(schema)
+    copyValues(wrap(modelToTrain)).transformSchema(schema)
   }
 
   override def fit(dataset: Dataset[_]): NNModel = {
@@ -125,7 +131,7 @@ class NNEstimator(override val uid: String, val model: AbstractModule, val crite
   /** The Optimizer that `fit` runs, with everything set (for tests and for BigDL-style tweaks). */
   private[nnframes] def optimizer(df: DataFrame): Optimizer = {
     val samples = FrameData.samples(df, $(featuresCol), $(featureSize), $(labelCol), $(labelSize), labelMap)
-    val opt = Optimizer(NNEstimator.copyModule(model), samples, criterion, $(batchSize))
+    val opt = Optimizer(NNEstimator.copyModule(modelToTrain), samples, criterion, $(batchSize))
       .setOptimMethod(method())
       .setEndWhen(getEndWhen)
     (get(constantGradientClippingMin), get(constantGradientClippingMax)) match {

@@ -48,6 +48,8 @@ trait NNParams extends Params {
  *    then overrides the rate of SGD, Adam, Adamax, AdamW, Adagrad and RMSprop.
  *  - `optimMethod` (default `new SGD()`); each `fit` trains with a fresh copy of it.
  *  - `endWhen`: a Trigger that ends training; unset means `Trigger.maxEpoch(maxEpoch)`.
+ *  - `modelVariant` (unset: the constructor's model): the model `fit` trains, so that
+ *    `ParamGridBuilder` can search over model variants.
  *  - `checkpointPath` (default "": none): where `fit` writes checkpoints (see `setCheckpoint`).
  *  - `constantGradientClippingMin`/`Max` and `gradientClippingL2Norm` (unset: off): gradient clipping.
  */
@@ -74,6 +76,11 @@ trait NNTrainParams extends NNParams {
     )
   final val endWhen: Param[Trigger] =
     new Param[Trigger](this, "endWhen", "when training ends (default: maxEpoch)", (t: Trigger) => t != null)
+  final val modelVariant: ModuleParam = new ModuleParam(
+    this,
+    "modelVariant",
+    "a model to train instead of the constructor's, with the same input and output (for grid searches over models)"
+  )
   final val checkpointPath: Param[String] =
     new Param[String](this, "checkpointPath", "checkpoint folder (empty: no checkpoints)", (p: String) => p != null)
   final val constantGradientClippingMin: DoubleParam =
@@ -132,4 +139,30 @@ trait NNClassifierParams extends Params {
 private[nnframes] object NNParams {
   val nonEmpty: String => Boolean = (s: String) => s != null && s.nonEmpty
   val shape: Array[Int] => Boolean = (a: Array[Int]) => a != null && a.nonEmpty && a.forall(_ > 0)
+}
+
+/**
+ * A Param holding a model. Its JSON form is the model file (`saveModule`'s bytes: description,
+ * weights, checksum) in base64, so Spark's writers (a stage's `paramMap`, CrossValidator's grid)
+ * can save it.
+ */
+class ModuleParam(parent: Params, name: String, doc: String)
+    extends Param[ferrodl.nn.abstractnn.AbstractModule](
+      parent,
+      name,
+      doc,
+      (m: ferrodl.nn.abstractnn.AbstractModule) => m != null
+    ) {
+  override def jsonEncode(value: ferrodl.nn.abstractnn.AbstractModule): String = {
+    val bytes = ferrodl.nn.ModelFile.encode(value.toSpec, value.getState())
+    org.json4s.jackson.JsonMethods.compact(org.json4s.JString(java.util.Base64.getEncoder.encodeToString(bytes)))
+  }
+
+  override def jsonDecode(json: String): ferrodl.nn.abstractnn.AbstractModule =
+    org.json4s.jackson.JsonMethods.parse(json) match {
+      case org.json4s.JString(b64) =>
+        val (spec, state) = ferrodl.nn.ModelFile.decode(java.util.Base64.getDecoder.decode(b64), s"Param $name")
+        new ferrodl.nn.SpecModule(spec).setState(state)
+      case other => throw new IllegalArgumentException(s"Param $name: expected a base64 model file, got $other")
+    }
 }

@@ -22,7 +22,8 @@ import org.json4s.jackson.JsonMethods.{compact, parse, render}
  *  - `model`: the ferrodl model file (`saveModule`, format FDLM);
  *  - for estimators also `criterion`, and, when set, `optimMethod` and `endWhen` (Java
  *    serialisation, which keeps the method's class, so `learningRate` still applies to it).
- * Object-valued Params are in those files, the others in `paramMap`. Validation DataFrames and
+ * Object-valued Params are in those files, the others in `paramMap` (`modelVariant` as a base64
+ * model file, see [[ModuleParam]]). Validation DataFrames and
  * summaries are not saved.
  */
 private[nnframes] object NNPersistence {

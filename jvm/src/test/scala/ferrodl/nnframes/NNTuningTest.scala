@@ -1,6 +1,6 @@
 package ferrodl.nnframes
 
-import ferrodl.nn.ClassNLLCriterion
+import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, MulConstant, Sequential}
 import org.apache.spark.ml.evaluation.{BinaryClassificationEvaluator, MulticlassClassificationEvaluator}
 import org.apache.spark.ml.tuning.{CrossValidator, CrossValidatorModel, ParamGridBuilder, TrainValidationSplit}
 import org.junit.Assert._
@@ -38,6 +38,32 @@ class NNTuningTest {
     val path = java.nio.file.Files.createTempDirectory("nncv").resolve("cv").toString
     fitted.write.overwrite().save(path)
     assertTrue(CrossValidatorModel.load(path).bestModel.isInstanceOf[NNClassifierModel])
+  }
+
+  @Test def crossValidatorSearchesModelVariants(): Unit = {
+    val df = blobs(150, 13)
+    // A variant that cannot learn (its scores are multiplied by 0) against the MLP.
+    val dead = Sequential().add(Linear(4, 3)).add(MulConstant(0.0)).add(LogSoftMax())
+    val clf = NNClassifier(mlp(), ClassNLLCriterion(), Array(4)).setBatchSize(25).setLearningRate(0.2).setMaxEpoch(6)
+    val grid = new ParamGridBuilder().addGrid(clf.modelVariant, Array(dead, mlp())).build()
+    val cv = new CrossValidator()
+      .setEstimator(clf)
+      .setEstimatorParamMaps(grid)
+      .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy"))
+      .setNumFolds(2)
+      .setSeed(3)
+    val fitted = cv.fit(df)
+    assertTrue(fitted.avgMetrics.mkString(", "), fitted.avgMetrics(0) < 0.5 && fitted.avgMetrics(1) > 0.95)
+    val best = fitted.bestModel.asInstanceOf[NNClassifierModel]
+    assertEquals(mlp().numParameters(), best.model.numParameters())
+    // The grid (with its models, as base64 model files) saves and loads with the validator.
+    val path = java.nio.file.Files.createTempDirectory("nncv-models").resolve("cv").toString
+    fitted.write.overwrite().save(path)
+    val loaded = CrossValidatorModel.load(path)
+    val variants =
+      loaded.getEstimatorParamMaps.map(_.toSeq.head.value.asInstanceOf[ferrodl.nn.abstractnn.AbstractModule])
+    assertArrayEquals(dead.getWeightsArray(), variants(0).getWeightsArray(), 0f)
+    assertEquals(fitted.avgMetrics.toSeq, loaded.avgMetrics.toSeq)
   }
 
   @Test def trainValidationSplitWithTheBinaryEvaluator(): Unit = {
