@@ -79,7 +79,9 @@ class ConcurrencyAndSoakTest {
       val problems = futures.flatMap(_.get(5, TimeUnit.MINUTES))
       assertTrue(problems.mkString("\n"), problems.isEmpty)
     } finally pool.shutdownNow()
-    assertEquals("every handle was freed", before, Native.liveHandles())
+    // Other tests' models may be freed by their Cleaners meanwhile, so the count may only fall.
+    val after = Native.liveHandles()
+    assertTrue(s"every handle was freed: $before live before, $after after", after <= before)
   }
 
   private def rssKb(): Long = {
@@ -118,7 +120,8 @@ class ConcurrencyAndSoakTest {
       c.close()
       m.close()
     }
-    assertEquals("every handle was freed", before, Native.liveHandles())
+    val after = Native.liveHandles()
+    assertTrue(s"every handle was freed: $before live before, $after after", after <= before)
   }
 }
 
