@@ -10,8 +10,9 @@ def test_methods(sc):
     f = Ftrl(learningrate=0.1, l1_regularization_strength=0.01)
     assert f.value.learningRate() == pytest.approx(0.1) and f.value.l1RegularizationStrength() == pytest.approx(0.01)
     assert LBFGS(ncorrection=5).value.nCorrection() == 5
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ValueError, match="unknown line search"):
         LBFGS(linesearch="strong wolfe")
+    assert LBFGS(linesearch="lswolfe").value.lineSearch().isDefined()
     assert LarsSGD(trust=0.5, learningrate=0.2).value.learningRate() == pytest.approx(0.2)
     sgd = SGD(learningrate=0.1, learningrates=np.ones(3), weightdecays=np.zeros(3))
     assert list(sgd.value.learningRates().size()) == [3]
