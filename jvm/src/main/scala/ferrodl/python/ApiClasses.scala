@@ -72,7 +72,8 @@ private[python] object ApiClasses {
       "FramePredictor",
       "NNParams",
       "NNPersistence",
-      "NNBagging"
+      "NNBagging",
+      "ModuleParam"
     )
     internal.contains(c.getSimpleName) || classOf[Throwable].isAssignableFrom(c)
   }
