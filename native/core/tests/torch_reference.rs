@@ -8,33 +8,12 @@ use ferrodl_core::nn::{
     SpatialMaxPooling,
 };
 use ferrodl_core::optim::{OptimState, Sgd};
-use ferrodl_core::tensor::{from_vec, Tensor};
-use std::collections::HashMap;
 
-type Fixtures = HashMap<String, (Vec<usize>, Vec<f64>)>;
+mod common;
+use common::{get, Fixtures};
 
 fn fixtures() -> Fixtures {
-    let text = include_str!("fixtures/torch_reference.txt");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let (head, values) = l.split_once(": ").expect("record");
-            let (name, dims) = head.split_once(' ').expect("name and dims");
-            let dims = dims.split(',').map(|d| d.parse().expect("dim")).collect();
-            let values = values
-                .split(' ')
-                .map(|v| v.parse().expect("value"))
-                .collect();
-            (name.to_string(), (dims, values))
-        })
-        .collect()
-}
-
-fn get(f: &Fixtures, key: &str) -> Tensor<f64> {
-    let (dims, values) = f
-        .get(key)
-        .unwrap_or_else(|| panic!("fixture {key} missing"));
-    from_vec(key, dims, values.clone()).expect("fixture shape")
+    common::parse(include_str!("fixtures/torch_reference.txt"))
 }
 
 fn flat(f: &Fixtures, keys: &[String]) -> Vec<f64> {

@@ -6,25 +6,12 @@
 
 use ferrodl_core::spec::{build_module, Node};
 use ferrodl_core::tensor::{from_vec, Tensor};
-use std::collections::HashMap;
 
-type Fixtures = HashMap<String, (Vec<usize>, Vec<f64>)>;
+mod common;
+use common::Fixtures;
 
 fn fixtures() -> Fixtures {
-    let text = include_str!("fixtures/torch_reference_rnn.txt");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let (head, values) = l.split_once(": ").expect("record");
-            let (name, dims) = head.split_once(' ').expect("name and dims");
-            let dims = dims.split(',').map(|d| d.parse().expect("dim")).collect();
-            let values = values
-                .split(' ')
-                .map(|v| v.parse().expect("value"))
-                .collect();
-            (name.to_string(), (dims, values))
-        })
-        .collect()
+    common::parse(include_str!("fixtures/torch_reference_rnn.txt"))
 }
 
 fn get<T: ferrodl_core::Element>(f: &Fixtures, key: &str) -> Tensor<T> {
