@@ -33,57 +33,6 @@ fn scratch<T: Element>(buf: &mut Vec<T>, n: usize) -> &mut [T] {
     buf
 }
 
-impl<T: Element> Module<T> for Frozen<T> {
-    fn describe(&self) -> String {
-        format!("{} (frozen)", self.inner.describe())
-    }
-    fn num_params(&self) -> usize {
-        self.inner.num_params()
-    }
-    fn init_params(&self, params: &mut [T], rng: &mut Rng) {
-        self.inner.init_params(params, rng)
-    }
-    fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
-        self.inner.forward(params, input)
-    }
-    fn backward(
-        &mut self,
-        params: &[T],
-        _grad_params: &mut [T],
-        input: &Tensor<T>,
-        output: &Tensor<T>,
-        grad_output: &Tensor<T>,
-    ) -> Result<Tensor<T>> {
-        let g = scratch(&mut self.scratch, params.len());
-        self.inner.backward(params, g, input, output, grad_output)
-    }
-    fn backward_params(
-        &mut self,
-        _params: &[T],
-        _grad_params: &mut [T],
-        _input: &Tensor<T>,
-        _output: &Tensor<T>,
-        _grad_output: &Tensor<T>,
-    ) -> Result<()> {
-        Ok(())
-    }
-    fn set_training(&mut self, training: bool) {
-        self.inner.set_training(training)
-    }
-    fn num_buffers(&self) -> usize {
-        self.inner.num_buffers()
-    }
-    fn read_buffers(&self, out: &mut [T]) {
-        self.inner.read_buffers(out)
-    }
-    fn write_buffers(&mut self, src: &[T]) {
-        self.inner.write_buffers(src)
-    }
-    fn reseed(&mut self, seed: u64) {
-        self.inner.reseed(seed)
-    }
-}
-
 /// A frozen module of the activity (table) machinery.
 pub struct FrozenBlock<T: Element> {
     inner: Box<dyn ActivityModule<T>>,
@@ -99,53 +48,62 @@ impl<T: Element> FrozenBlock<T> {
     }
 }
 
-impl<T: Element> ActivityModule<T> for FrozenBlock<T> {
-    fn describe(&self) -> String {
-        format!("{} (frozen)", self.inner.describe())
-    }
-    fn num_params(&self) -> usize {
-        self.inner.num_params()
-    }
-    fn init_params(&self, params: &mut [T], rng: &mut Rng) {
-        self.inner.init_params(params, rng)
-    }
-    fn forward(&mut self, params: &[T], input: &Activity<T>) -> Result<Activity<T>> {
-        self.inner.forward(params, input)
-    }
-    fn backward(
-        &mut self,
-        params: &[T],
-        _grad_params: &mut [T],
-        input: &Activity<T>,
-        output: &Activity<T>,
-        grad_output: &Activity<T>,
-    ) -> Result<Activity<T>> {
-        let g = scratch(&mut self.scratch, params.len());
-        self.inner.backward(params, g, input, output, grad_output)
-    }
-    fn backward_params(
-        &mut self,
-        _params: &[T],
-        _grad_params: &mut [T],
-        _input: &Activity<T>,
-        _output: &Activity<T>,
-        _grad_output: &Activity<T>,
-    ) -> Result<()> {
-        Ok(())
-    }
-    fn set_training(&mut self, training: bool) {
-        self.inner.set_training(training)
-    }
-    fn num_buffers(&self) -> usize {
-        self.inner.num_buffers()
-    }
-    fn read_buffers(&self, out: &mut [T]) {
-        self.inner.read_buffers(out)
-    }
-    fn write_buffers(&mut self, src: &[T]) {
-        self.inner.write_buffers(src)
-    }
-    fn reseed(&mut self, seed: u64) {
-        self.inner.reseed(seed)
-    }
+/// The trait methods of a frozen wrapper: everything delegates to the inner module except the
+/// backward passes, which send the parameter gradients to a scratch buffer (or skip them).
+macro_rules! frozen_impl {
+    ($ty:ident, $trait:ident, $data:ty) => {
+        impl<T: Element> $trait<T> for $ty<T> {
+            fn describe(&self) -> String {
+                format!("{} (frozen)", self.inner.describe())
+            }
+            fn num_params(&self) -> usize {
+                self.inner.num_params()
+            }
+            fn init_params(&self, params: &mut [T], rng: &mut Rng) {
+                self.inner.init_params(params, rng)
+            }
+            fn forward(&mut self, params: &[T], input: &$data) -> Result<$data> {
+                self.inner.forward(params, input)
+            }
+            fn backward(
+                &mut self,
+                params: &[T],
+                _grad_params: &mut [T],
+                input: &$data,
+                output: &$data,
+                grad_output: &$data,
+            ) -> Result<$data> {
+                let g = scratch(&mut self.scratch, params.len());
+                self.inner.backward(params, g, input, output, grad_output)
+            }
+            fn backward_params(
+                &mut self,
+                _params: &[T],
+                _grad_params: &mut [T],
+                _input: &$data,
+                _output: &$data,
+                _grad_output: &$data,
+            ) -> Result<()> {
+                Ok(())
+            }
+            fn set_training(&mut self, training: bool) {
+                self.inner.set_training(training)
+            }
+            fn num_buffers(&self) -> usize {
+                self.inner.num_buffers()
+            }
+            fn read_buffers(&self, out: &mut [T]) {
+                self.inner.read_buffers(out)
+            }
+            fn write_buffers(&mut self, src: &[T]) {
+                self.inner.write_buffers(src)
+            }
+            fn reseed(&mut self, seed: u64) {
+                self.inner.reseed(seed)
+            }
+        }
+    };
 }
+
+frozen_impl!(Frozen, Module, Tensor<T>);
+frozen_impl!(FrozenBlock, ActivityModule, Activity<T>);
