@@ -16,7 +16,7 @@ abstract class Container extends AbstractModule {
     this
   }
 
-  override protected def children: Seq[AbstractModule] = modules
+  override protected def children: Seq[AbstractModule] = modules.toSeq
 
   protected def title: String = getClass.getSimpleName
 

@@ -11,10 +11,15 @@ import ferrodl.nn.abstractnn.AbstractModule
  *
  * With `maskZero = true`, a step whose input features are all zero (padding after a shorter
  * sequence) keeps the previous state, outputs zeros and gets no gradient.
+ *
+ * `setHiddenState(state)` sets the state every following forward starts from (zeros by default);
+ * `getHiddenState()` gives the state after the last step (see [[HiddenStateAccess]]).
  */
-class Recurrent(val maskZero: Boolean = false) extends Container {
+class Recurrent(val maskZero: Boolean = false) extends Container with HiddenStateAccess {
+  override protected def directions: Int = 1
+
   override def add(module: AbstractModule): this.type = {
-    Recurrent.checkCell("Recurrent", module, modules)
+    Recurrent.checkCell("Recurrent", module, modules.toSeq)
     super.add(module)
   }
 
@@ -43,7 +48,11 @@ object Recurrent {
  * sums them, `JoinTable` on the last (feature) dimension concatenates them
  * (`[batch, time, 2 * hidden]`).
  */
-class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false) extends Container {
+class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false)
+    extends Container
+    with HiddenStateAccess {
+  override protected def directions: Int = 2
+
   private val mergeName: String = merge match {
     case null | _: CAddTable => "CAddTable"
     case j: JoinTable =>
@@ -57,7 +66,7 @@ class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = fals
   }
 
   override def add(module: AbstractModule): this.type = {
-    Recurrent.checkCell("BiRecurrent", module, modules)
+    Recurrent.checkCell("BiRecurrent", module, modules.toSeq)
     super.add(module)
   }
 

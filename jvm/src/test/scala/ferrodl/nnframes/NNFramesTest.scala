@@ -25,7 +25,7 @@ class NNFramesTest {
     new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(df)
 
   private def column[A](df: DataFrame, c: String): Seq[A] =
-    df.orderBy("id").select(c).collect().map(_.getAs[A](0)).toSeq
+    df.orderBy("id").select(c).collect().toSeq.map(_.getAs[A](0))
 
   @Test def classifierTrainsAndTransformKeepsTheOtherColumnsInOrder(): Unit = {
     val train = blobs(240, 1)
