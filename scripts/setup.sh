@@ -4,6 +4,7 @@
 #   - Rust: rustfmt, clippy
 #   - PyPI into $FERRODL_CACHE/venv: pyspark 3.5 (gives spark-submit and SPARK_HOME), TensorBoard,
 #     Jupyter (nbconvert, ipykernel), matplotlib, tqdm, pytest, and ferrodl's Python package (editable)
+#   - PyPI into $FERRODL_CACHE/venv-spark4: pyspark 4.1 (Spark 4, Scala 2.13), for the 2.13 jar's tests
 #   - PyPI into $FERRODL_CACHE/mkl: mkl-static + mkl-include (linked statically into the .so)
 #   - .cargo/config.toml: the mkl_core links override pointing at that prefix
 # Prints nothing else; sourcing scripts/env.sh afterwards gives the environment.
@@ -45,6 +46,15 @@ fi
 if ! "$venv/bin/python" -c "import ferrodl.util.jvm" >/dev/null 2>&1; then
   echo "[setup] pip install -e python into $venv"
   "$venv/bin/pip" install -q -e "$here/python"
+fi
+
+# pyspark 4 (Spark 4.1, Scala 2.13) in its own venv, for the Scala 2.13 jar's end-to-end run
+# (tests/spark4/run.sh) and the wheel's pyspark 4 check (tests/wheel/run.sh).
+venv4="$cache/venv-spark4"
+if [ ! -x "$venv4/bin/spark-submit" ]; then
+  echo "[setup] pip install pyspark==4.1.* into $venv4"
+  python3 -m venv "$venv4"
+  "$venv4/bin/pip" install -q "pyspark==4.1.*" "numpy<3"
 fi
 
 mkl="$cache/mkl"
