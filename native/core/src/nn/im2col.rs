@@ -132,31 +132,50 @@ impl Geometry {
             .checked_sub(self.pad_top)
             .filter(|r| *r < self.in_h)
     }
+}
 
-    fn in_col(&self, o: usize, j: usize) -> Option<usize> {
-        (o * self.stride_w + j)
-            .checked_sub(self.pad_left)
-            .filter(|c| *c < self.in_w)
-    }
+/// The output columns `lo..hi` whose kernel column `j` lands inside the image; the others read
+/// padding. Depends only on `j`, so each kernel column computes it once.
+fn valid_cols(g: &Geometry, j: usize) -> (usize, usize) {
+    let s = g.stride_w;
+    let lo = g.pad_left.saturating_sub(j).div_ceil(s).min(g.out_w);
+    let hi = (g.in_w + g.pad_left)
+        .saturating_sub(j)
+        .div_ceil(s)
+        .clamp(lo, g.out_w);
+    (lo, hi)
 }
 
 /// Unfolds one image `[channels, in_h, in_w]` into columns `offset..offset + out_h·out_w` of
 /// `col`, a `[channels·k_h·k_w, ld]` row-major matrix (several images side by side share one GEMM).
+///
+/// Each output row is a zero prefix, a (strided) copy of one input row and a zero suffix, so the
+/// inner loop has no bounds tests; with stride 1 the copy is a `memcpy`.
 pub fn im2col<T: Element>(g: &Geometry, image: &[T], col: &mut [T], ld: usize, offset: usize) {
     let l = g.out_len();
+    let s = g.stride_w;
     for c in 0..g.channels {
         let plane = &image[c * g.in_h * g.in_w..(c + 1) * g.in_h * g.in_w];
         for i in 0..g.k_h {
             for j in 0..g.k_w {
+                let (lo, hi) = valid_cols(g, j);
                 let row = &mut col[((c * g.k_h + i) * g.k_w + j) * ld + offset..][..l];
-                for oh in 0..g.out_h {
-                    let out = &mut row[oh * g.out_w..(oh + 1) * g.out_w];
-                    match g.in_row(oh, i) {
-                        None => out.iter_mut().for_each(|v| *v = T::zero()),
-                        Some(ih) => {
-                            let src = &plane[ih * g.in_w..(ih + 1) * g.in_w];
-                            for (ow, v) in out.iter_mut().enumerate() {
-                                *v = g.in_col(ow, j).map_or(T::zero(), |iw| src[iw]);
+                for (oh, out) in row.chunks_exact_mut(g.out_w).enumerate() {
+                    let Some(ih) = g.in_row(oh, i) else {
+                        out.fill(T::zero());
+                        continue;
+                    };
+                    out[..lo].fill(T::zero());
+                    out[hi..].fill(T::zero());
+                    if lo < hi {
+                        // In range by construction of `valid_cols`: lo·s + j >= pad_left.
+                        let start = ih * g.in_w + lo * s + j - g.pad_left;
+                        let dst = &mut out[lo..hi];
+                        if s == 1 {
+                            dst.copy_from_slice(&plane[start..start + dst.len()]);
+                        } else {
+                            for (v, x) in dst.iter_mut().zip(plane[start..].iter().step_by(s)) {
+                                *v = *x;
                             }
                         }
                     }
@@ -170,18 +189,29 @@ pub fn im2col<T: Element>(g: &Geometry, image: &[T], col: &mut [T], ld: usize, o
 /// image gradient, adding overlapping windows: the adjoint of [`im2col`].
 pub fn col2im<T: Element>(g: &Geometry, col: &[T], ld: usize, offset: usize, image: &mut [T]) {
     let l = g.out_len();
+    let s = g.stride_w;
     for c in 0..g.channels {
         let plane = &mut image[c * g.in_h * g.in_w..(c + 1) * g.in_h * g.in_w];
         for i in 0..g.k_h {
             for j in 0..g.k_w {
+                let (lo, hi) = valid_cols(g, j);
+                if lo >= hi {
+                    continue;
+                }
                 let row = &col[((c * g.k_h + i) * g.k_w + j) * ld + offset..][..l];
-                for oh in 0..g.out_h {
-                    if let Some(ih) = g.in_row(oh, i) {
-                        let dst = &mut plane[ih * g.in_w..(ih + 1) * g.in_w];
-                        for (ow, v) in row[oh * g.out_w..(oh + 1) * g.out_w].iter().enumerate() {
-                            if let Some(iw) = g.in_col(ow, j) {
-                                dst[iw] += *v;
-                            }
+                for (oh, src) in row.chunks_exact(g.out_w).enumerate() {
+                    let Some(ih) = g.in_row(oh, i) else {
+                        continue;
+                    };
+                    let start = ih * g.in_w + lo * s + j - g.pad_left;
+                    let src = &src[lo..hi];
+                    if s == 1 {
+                        for (d, v) in plane[start..start + src.len()].iter_mut().zip(src) {
+                            *d += *v;
+                        }
+                    } else {
+                        for (d, v) in plane[start..].iter_mut().step_by(s).zip(src) {
+                            *d += *v;
                         }
                     }
                 }
@@ -210,5 +240,94 @@ pub fn nchw(layer: &str, shape: &[usize], channels: usize) -> Result<(usize, usi
             format!("[batch, {channels}, H, W] or [{channels}, H, W]"),
             shape,
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The textbook unfold, one bounds test per element: the reference for the fast one.
+    fn naive(g: &Geometry, image: &[f64]) -> Vec<f64> {
+        let l = g.out_len();
+        let mut col = vec![0.0; g.channels * g.k_h * g.k_w * l];
+        for c in 0..g.channels {
+            for i in 0..g.k_h {
+                for j in 0..g.k_w {
+                    for oh in 0..g.out_h {
+                        for ow in 0..g.out_w {
+                            let r = (oh * g.stride_h + i) as i64 - g.pad_top as i64;
+                            let q = (ow * g.stride_w + j) as i64 - g.pad_left as i64;
+                            let inside =
+                                (0..g.in_h as i64).contains(&r) && (0..g.in_w as i64).contains(&q);
+                            col[((c * g.k_h + i) * g.k_w + j) * l + oh * g.out_w + ow] = if inside {
+                                image[(c * g.in_h + r as usize) * g.in_w + q as usize]
+                            } else {
+                                0.0
+                            };
+                        }
+                    }
+                }
+            }
+        }
+        col
+    }
+
+    #[test]
+    fn unfold_and_fold_match_the_textbook_definition_and_are_adjoint() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let mut cases = 0;
+        for _ in 0..400 {
+            let (h, w) = (1 + next() % 9, 1 + next() % 9);
+            let (kh, kw) = (1 + next() % 5, 1 + next() % 5);
+            let (sh, sw) = (1 + next() % 3, 1 + next() % 3);
+            let pad = if next() % 4 == 0 {
+                Pad2d::Same
+            } else {
+                Pad2d::Explicit {
+                    pad_h: next() % 3,
+                    pad_w: next() % 3,
+                }
+            };
+            let Ok(g) = Geometry::new("t", (2, h, w), (kh, kw), (sh, sw), pad, next() % 2 == 0)
+            else {
+                continue;
+            };
+            cases += 1;
+            let image: Vec<f64> = (0..g.in_len()).map(|_| (next() % 1000) as f64).collect();
+            let want = naive(&g, &image);
+            let l = g.out_len();
+            // Unfold into the middle of a wider matrix, as a batched GEMM does.
+            let ld = 3 * l;
+            let mut col = vec![-1.0; g.channels * g.k_h * g.k_w * ld];
+            im2col(&g, &image, &mut col, ld, l);
+            for (r, w) in want.chunks(l).enumerate() {
+                assert_eq!(&col[r * ld + l..r * ld + 2 * l], w, "{g:?} row {r}");
+                assert!(col[r * ld..r * ld + l].iter().all(|v| *v == -1.0));
+            }
+            // col2im is the adjoint: <im2col(x), y> == <x, col2im(y)>.
+            let y: Vec<f64> = (0..col.len()).map(|_| (next() % 100) as f64).collect();
+            let mut back = vec![0.0; g.in_len()];
+            col2im(&g, &y, ld, l, &mut back);
+            let lhs: f64 = want
+                .chunks(l)
+                .enumerate()
+                .map(|(r, w)| {
+                    w.iter()
+                        .zip(&y[r * ld + l..])
+                        .map(|(a, b)| a * b)
+                        .sum::<f64>()
+                })
+                .sum();
+            let rhs: f64 = image.iter().zip(&back).map(|(a, b)| a * b).sum();
+            assert_eq!(lhs, rhs, "{g:?}");
+        }
+        assert!(cases > 200, "only {cases} valid geometries");
     }
 }

@@ -96,16 +96,19 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
                         .saturating_sub(g.pad_left)
                         .min(g.in_w);
                     let mut best = h0 * g.in_w + w0;
+                    let mut best_v = plane[best];
                     for ih in h0..h1 {
-                        for iw in w0..w1 {
-                            let i = ih * g.in_w + iw;
+                        let start = ih * g.in_w + w0;
+                        for (k, &v) in plane[start..ih * g.in_w + w1].iter().enumerate() {
                             // NaN propagates, as in Torch: a NaN always wins.
-                            if plane[i] > plane[best] || plane[i].is_nan() {
-                                best = i;
-                            }
+                            // Non-short-circuit `|` and selects: random comparisons
+                            // mispredict, so this stays branch-free.
+                            let take = (v > best_v) | v.is_nan();
+                            best = if take { start + k } else { best };
+                            best_v = if take { v } else { best_v };
                         }
                     }
-                    y.push(plane[best]);
+                    y.push(best_v);
                     self.argmax.push(p * plane_len + best);
                 }
             }
