@@ -11,13 +11,8 @@ import ferrodl.nn.abstractnn.AbstractModule
  *
  * With `maskZero = true`, a step whose input features are all zero (padding after a shorter
  * sequence) keeps the previous state, outputs zeros and gets no gradient.
- *
- * `setHiddenState(state)` sets the state every following forward starts from (zeros by default);
- * `getHiddenState()` gives the state after the last step (see [[HiddenStateAccess]]).
  */
-class Recurrent(val maskZero: Boolean = false) extends Container with HiddenStateAccess {
-  override protected def directions: Int = 1
-
+class Recurrent(val maskZero: Boolean = false) extends Container {
   override def add(module: AbstractModule): this.type = {
     Recurrent.checkCell("Recurrent", module, modules.toSeq)
     super.add(module)
@@ -48,11 +43,7 @@ object Recurrent {
  * sums them, `JoinTable` on the last (feature) dimension concatenates them
  * (`[batch, time, 2 * hidden]`).
  */
-class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false)
-    extends Container
-    with HiddenStateAccess {
-  override protected def directions: Int = 2
-
+class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false) extends Container {
   private val mergeName: String = merge match {
     case null | _: CAddTable => "CAddTable"
     case j: JoinTable =>
