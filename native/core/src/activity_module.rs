@@ -67,6 +67,16 @@ pub trait ActivityModule<T: Element>: Send {
 
     /// Re-seeds random streams.
     fn reseed(&mut self, _seed: u64) {}
+
+    /// The recurrent layer (Recurrent, BiRecurrent) at `path` under this module: child indices
+    /// in description order, empty for this module itself (BigDL's `getHiddenState` /
+    /// `setHiddenState` from the JVM). Containers forward it to their children.
+    fn hidden_state_at(
+        &mut self,
+        _path: &[usize],
+    ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+        None
+    }
 }
 
 /// A tensor-level layer (or tensor-only container) as an [`ActivityModule`].
@@ -149,5 +159,12 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
     }
     fn reseed(&mut self, seed: u64) {
         self.0.reseed(seed)
+    }
+
+    fn hidden_state_at(
+        &mut self,
+        path: &[usize],
+    ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+        self.0.hidden_state_at(path)
     }
 }

@@ -55,6 +55,22 @@ impl<T: Element> Model<T> {
         })
     }
 
+    /// The recurrent layer at `path` (child indices in description order from the root, empty
+    /// for the root), for BigDL's `getHiddenState` / `setHiddenState`.
+    pub fn hidden_state_at(
+        &mut self,
+        path: &[usize],
+    ) -> Result<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+        let name = self.module.describe();
+        let first = name.lines().next().unwrap_or_default().to_string();
+        self.module.hidden_state_at(path).ok_or_else(|| {
+            Error::invalid(
+                "hidden state",
+                format!("no Recurrent or BiRecurrent at child path {path:?} of {first}"),
+            )
+        })
+    }
+
     /// The module tree, as text.
     pub fn describe(&self) -> String {
         self.module.describe()

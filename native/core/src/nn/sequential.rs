@@ -186,6 +186,14 @@ impl<T: Element> Module<T> for Sequential<T> {
             .for_each(|c| c.reseed(rng.next_u64()));
     }
 
+    fn hidden_state_at(
+        &mut self,
+        path: &[usize],
+    ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+        let (i, rest) = path.split_first()?;
+        self.children.get_mut(*i)?.hidden_state_at(rest)
+    }
+
     fn set_training(&mut self, training: bool) {
         self.children
             .iter_mut()

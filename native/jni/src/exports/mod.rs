@@ -4,5 +4,6 @@
 pub mod criterion;
 pub mod model;
 pub mod optim;
+pub mod quantize;
 pub mod system;
 pub mod table;

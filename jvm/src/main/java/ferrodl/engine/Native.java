@@ -151,4 +151,11 @@ public final class Native {
 
   /** Reports the value a Plateau schedule monitors (validation score or training loss). */
   public static native void optimObserve(long optim, double value);
+
+  // Int8 inference
+  /** The description of {@code spec}'s model with Linear and the 2-D convolutions quantized. */
+  public static native byte[] quantizeSpec(byte[] spec, float[] weights);
+
+  /** The flat weights of that quantized model (int8 codes, per-channel scales, biases). */
+  public static native float[] quantizeWeights(byte[] spec, float[] weights);
 }

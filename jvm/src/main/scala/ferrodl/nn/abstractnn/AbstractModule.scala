@@ -262,6 +262,7 @@ abstract class AbstractModule extends Serializable {
   /** Computes the output for `input`, natively. */
   def forward(input: Tensor): Tensor = {
     val m = localModel()
+    ferrodl.nn.HiddenStateAccess.prepare(this, m)
     m.setTraining(train)
     m.forward(input)
   }
@@ -269,6 +270,7 @@ abstract class AbstractModule extends Serializable {
   /** Computes the output for a tensor or a table (for models that take or give tables). */
   def forward(input: Activity): Activity = {
     val m = localModel()
+    ferrodl.nn.HiddenStateAccess.prepare(this, m)
     m.setTraining(train)
     m.forwardActivity(input)
   }
