@@ -6,9 +6,11 @@
 //! JVM, with the `ferrodl.gemm` system property.
 
 mod backend;
+mod int8;
 mod matmul;
 mod mkl;
 mod pure;
 
 pub use backend::{backend, cpu_vendor, num_threads, set_backend, set_num_threads, Backend};
+pub use int8::{has_vnni, matmul_i8, matmul_i8_with, resolve_i8};
 pub use matmul::{matmul, matmul_with, Gemm};

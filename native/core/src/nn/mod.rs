@@ -12,6 +12,7 @@ mod linear;
 mod log_softmax;
 mod lookup_table;
 mod pointwise;
+pub mod quantized;
 pub mod recurrent;
 mod reduce;
 mod regularizer;

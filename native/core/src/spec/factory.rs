@@ -200,7 +200,10 @@ fn build_plain<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
                 Some(m) => leaf(m),
                 None => match super::conv_layers_factory::build::<T>(node)? {
                     Some(m) => leaf(m),
-                    None => super::recurrent_factory::build::<T>(node),
+                    None => match crate::nn::quantized::build::<T>(node)? {
+                        Some(m) => leaf(m),
+                        None => super::recurrent_factory::build::<T>(node),
+                    },
                 },
             },
         },
