@@ -7,6 +7,8 @@
 #   - PyPI into $FERRODL_CACHE/venv-spark4: pyspark 4.1 (Spark 4, Scala 2.13), for the 2.13 jar's tests
 #   - PyPI into $FERRODL_CACHE/mkl: mkl-static + mkl-include (linked statically into the .so)
 #   - .cargo/config.toml: the mkl_core links override pointing at that prefix
+#   - PyPI into $FERRODL_CACHE/zig: ziglang + cargo-zigbuild (glibc 2.17 builds); rustup's aarch64
+#     target; Debian's qemu-user and libc6-arm64-cross (the no-AVX2 and aarch64 test runs)
 # Prints nothing else; sourcing scripts/env.sh afterwards gives the environment.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +19,10 @@ need_apt=()
 command -v gradle >/dev/null 2>&1 || need_apt+=(gradle)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
+# qemu-user and the aarch64 glibc: scripts/check_native.sh runs the GEMM tests on a CPU without
+# AVX2 (qemu-x86_64 -cpu Nehalem) and the aarch64 library's tests (qemu-aarch64).
+command -v qemu-aarch64 >/dev/null 2>&1 || need_apt+=(qemu-user)
+[ -f /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || need_apt+=(libc6-arm64-cross)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "[setup] apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -62,6 +68,17 @@ if [ ! -f "$mkl/lib/libmkl_core.a" ]; then
   echo "[setup] pip install mkl-static mkl-include into $mkl"
   python3 -m pip install -q --no-deps --prefix "$mkl" mkl-static mkl-include
 fi
+
+# The portable native libraries (scripts/build-native.sh): cargo-zigbuild links against glibc 2.17
+# with zig (both from PyPI, in their own venv), and the aarch64 standard library.
+zig="$cache/zig"
+if [ ! -x "$zig/bin/cargo-zigbuild" ] || ! "$zig/bin/python" -c "import ziglang" >/dev/null 2>&1; then
+  echo "[setup] pip install ziglang cargo-zigbuild into $zig"
+  python3 -m venv "$zig"
+  "$zig/bin/pip" install -q "ziglang==0.13.*" "cargo-zigbuild==0.24.*"
+fi
+rustup target list --installed 2>/dev/null | grep -q '^aarch64-unknown-linux-gnu$' \
+  || { echo "[setup] rustup target add aarch64-unknown-linux-gnu"; rustup target add aarch64-unknown-linux-gnu >/dev/null; }
 
 mkdir -p "$here/.cargo"
 cat > "$here/.cargo/config.toml" <<TOML

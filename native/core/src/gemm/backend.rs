@@ -16,12 +16,12 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Parses `auto`, `mkl` or `rust` (case-insensitive).
+    /// Parses `auto`, `mkl` or `rust` (case-insensitive; `gemm` and `portable` mean `rust`).
     pub fn parse(name: &str) -> Result<Backend> {
         match name.trim().to_ascii_lowercase().as_str() {
             "auto" | "" => Ok(Backend::Auto),
             "mkl" => Ok(Backend::Mkl),
-            "rust" | "gemm" => Ok(Backend::Rust),
+            "rust" | "gemm" | "portable" => Ok(Backend::Rust),
             other => Err(Error::invalid(
                 "gemm backend",
                 format!("unknown backend '{other}', expected one of auto, mkl, rust"),
@@ -29,9 +29,11 @@ impl Backend {
         }
     }
 
-    /// The concrete backend `Auto` stands for on this CPU.
+    /// The concrete backend `Auto` stands for on this CPU. Where MKL is not linked in (the
+    /// aarch64 library), every choice is the pure-Rust kernel.
     pub fn resolve(self) -> Backend {
         match self {
+            Backend::Auto | Backend::Mkl if !MKL_LINKED => Backend::Rust,
             Backend::Auto if cpu_vendor() == "GenuineIntel" => Backend::Mkl,
             Backend::Auto => Backend::Rust,
             other => other,
@@ -55,6 +57,9 @@ impl Backend {
         }
     }
 }
+
+/// Whether Intel MKL is linked into this build: on x86_64 only, since MKL does not exist for ARM.
+const MKL_LINKED: bool = cfg!(target_arch = "x86_64");
 
 /// 0 means "not chosen yet"; otherwise the code of a resolved backend.
 static SELECTED: AtomicU8 = AtomicU8::new(0);

@@ -1,7 +1,9 @@
 //! The entry point every layer uses: a checked `c = alpha * a · b + beta * c` on ndarray views.
 
 use super::backend::{backend, Backend};
-use super::{mkl, pure};
+#[cfg(target_arch = "x86_64")]
+use super::mkl;
+use super::pure;
 use crate::error::{Error, Result};
 use ndarray::{ArrayView2, ArrayViewMut2};
 
@@ -28,6 +30,7 @@ impl Gemm for f32 {
         c: ArrayViewMut2<'_, f32>,
     ) {
         match backend.resolve() {
+            #[cfg(target_arch = "x86_64")]
             Backend::Mkl => mkl::sgemm(alpha, a, b, beta, c),
             _ => pure::gemm(alpha, a, b, beta, c),
         }

@@ -1,4 +1,5 @@
-//! The MKL backend: `cblas_sgemm` from statically linked, sequential MKL.
+//! The MKL backend: `cblas_sgemm` from statically linked, sequential MKL (x86_64 builds only).
+#![cfg(target_arch = "x86_64")]
 
 // Links MKL into the final library; without this line `cblas_sgemm` stays undefined.
 extern crate intel_mkl_src as _;

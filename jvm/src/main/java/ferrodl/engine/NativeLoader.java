@@ -26,7 +26,8 @@ import java.util.Locale;
  * <ol>
  *   <li>An explicit path wins: system property {@code ferrodl.native.library} or environment
  *       variable {@code FERRODL_NATIVE_LIBRARY}.
- *   <li>Otherwise the library bundled in the jar under {@code /ferrodl/native/<os>-<arch>/} is
+ *   <li>Otherwise the library bundled in the jar under {@code /ferrodl/native/<os>-<arch>/} (for
+ *       {@code linux-x86_64} and {@code linux-aarch64}, chosen by {@code os.arch}) is
  *       checked against the SHA-256 the jar records next to it, and extracted to
  *       {@code libferrodl-<sha256>.so} in a directory only its owner may use: {@code
  *       ferrodl.native.dir}, {@code FERRODL_NATIVE_DIR}, or {@code java.io.tmpdir}. An existing
@@ -41,13 +42,39 @@ public final class NativeLoader {
 
   private NativeLoader() {}
 
-  /** The platform directory name, e.g. {@code linux-x86_64}. */
+  /** The platforms the jar carries a library for (glibc 2.17 or newer). */
+  public static final List<String> BUNDLED_PLATFORMS =
+      java.util.Collections.unmodifiableList(java.util.Arrays.asList("linux-x86_64", "linux-aarch64"));
+
+  /** The platform directory name of this JVM, e.g. {@code linux-x86_64}. */
   public static String platform() {
-    String os = System.getProperty("os.name", "unknown").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "unknown").toLowerCase(Locale.ROOT);
+    return platform(System.getProperty("os.name", "unknown"), System.getProperty("os.arch", "unknown"));
+  }
+
+  /**
+   * The platform directory name for an {@code os.name} and {@code os.arch}: {@code amd64} and
+   * {@code x86_64} are {@code x86_64}, {@code aarch64} and {@code arm64} are {@code aarch64}; other
+   * names are kept as they are (lower case), and no library is bundled for them.
+   */
+  static String platform(String osName, String osArch) {
+    String os = osName.toLowerCase(Locale.ROOT);
+    String arch = osArch.toLowerCase(Locale.ROOT);
     String o = os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : os.contains("win") ? "windows" : os;
     String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
     return o + "-" + a;
+  }
+
+  /** Why no bundled library fits this platform, or null when one does. */
+  static String unsupportedReason(String platform) {
+    if (BUNDLED_PLATFORMS.contains(platform)) {
+      return null;
+    }
+    return "ferrodl bundles native libraries for "
+        + String.join(" and ", BUNDLED_PLATFORMS)
+        + " (glibc 2.17 or newer) only, not for "
+        + platform
+        + "; build libferrodl for this platform from source (scripts/build-native.sh) and point"
+        + " -Dferrodl.native.library (or FERRODL_NATIVE_LIBRARY) at it";
   }
 
   /** The library file name on this OS. */
@@ -103,6 +130,11 @@ public final class NativeLoader {
   }
 
   private static Path extract(List<String> tried) throws IOException {
+    String unsupported = unsupportedReason(platform());
+    if (unsupported != null) {
+      tried.add("no bundled library");
+      throw new IOException(unsupported);
+    }
     String resource = "/ferrodl/native/" + platform() + "/" + libraryFileName();
     byte[] bytes;
     try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
