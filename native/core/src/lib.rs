@@ -11,6 +11,7 @@ pub mod gradcheck;
 pub mod model;
 pub mod module;
 pub mod nn;
+pub mod onnx;
 pub mod optim;
 pub mod rng;
 pub mod spec;
