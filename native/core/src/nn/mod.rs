@@ -18,6 +18,7 @@ mod reduce;
 mod regularizer;
 mod reshape;
 mod scale_shift;
+pub(crate) mod scratch;
 mod sequential;
 pub mod shape_layers;
 mod shape_ops;

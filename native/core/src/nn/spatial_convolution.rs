@@ -1,6 +1,7 @@
 //! SpatialConvolution: 2-D convolution over NCHW images, as im2col plus one GEMM per group.
 
 use super::im2col::{col2im, im2col, nchw, Geometry, Pad2d};
+use super::scratch::Scratch;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::gemm::matmul;
@@ -31,7 +32,28 @@ pub struct SpatialConvolution {
     n_group: usize,
     propagate_back: bool,
     with_bias: bool,
+    /// The unfolded input of the last forward pass and the work buffers ([`ConvBuffers`]).
+    scratch: Scratch,
 }
+
+/// What a convolution keeps between calls: the last forward pass's unfolded input (reused by
+/// backward, which then skips its own im2col) and the GEMM work buffers, so the steady state
+/// allocates only the output and the input gradient.
+#[derive(Default)]
+struct ConvBuffers<T> {
+    /// A copy of the last forward input: backward uses `cols` only when its input equals it.
+    input: Vec<T>,
+    /// `[n_group][rows, batch·L]`, valid when `input` is non-empty.
+    cols: Vec<T>,
+    /// The GEMM output of forward, or the gathered output gradient of backward.
+    work: Vec<T>,
+    /// The column gradient of backward.
+    gcol: Vec<T>,
+}
+
+/// The largest unfolded input kept between forward and backward (elements; 64 MB of f32).
+/// Larger inputs are unfolded in chunks, twice.
+const MAX_CACHED_COLS: usize = 1 << 24;
 
 /// The constructor arguments of [`SpatialConvolution`], named as in BigDL.
 #[derive(Debug, Clone)]
@@ -119,6 +141,7 @@ impl SpatialConvolution {
             n_group: c.n_group,
             propagate_back: c.propagate_back,
             with_bias: c.with_bias,
+            scratch: Scratch::default(),
         })
     }
 
@@ -193,25 +216,35 @@ impl<T: Element> Module<T> for SpatialConvolution {
             g.channels * g.k_h * g.k_w,
         );
         let mut y = vec![T::zero(); n * self.n_output_plane * l];
-        let chunk = chunk_len(rows, l, n);
-        let mut col = vec![T::zero(); rows * chunk * l];
-        let mut out = vec![T::zero(); og * chunk * l];
+        let mut buf: ConvBuffers<T> = self.scratch.take();
+        let whole = self.n_group * rows * n * l;
+        let cache = whole <= MAX_CACHED_COLS;
+        let chunk = if cache {
+            n.max(1)
+        } else {
+            chunk_len(rows, l, n)
+        };
+        buf.input.clear();
+        resize(&mut buf.cols, if cache { whole } else { rows * chunk * l });
+        resize(&mut buf.work, og * chunk * l);
         for grp in 0..self.n_group {
             let w = view(&params[grp * og * rows..(grp + 1) * og * rows], og, rows)?;
             for s0 in (0..n).step_by(chunk) {
                 let nb = chunk.min(n - s0);
                 let ld = nb * l;
+                let at = if cache { grp * rows * n * l } else { 0 };
+                let col = &mut buf.cols[at..at + rows * ld];
                 for i in 0..nb {
                     let image = &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
-                    im2col(&g, image, &mut col, ld, i * l);
+                    im2col(&g, image, col, ld, i * l);
                 }
                 // One GEMM for the whole chunk: [og, rows] · [rows, nb·L].
                 matmul(
                     T::one(),
                     w,
-                    view(&col[..rows * ld], rows, ld)?,
+                    view(col, rows, ld)?,
                     T::zero(),
-                    view_mut(&mut out[..og * ld], og, ld)?,
+                    view_mut(&mut buf.work[..og * ld], og, ld)?,
                 )?;
                 for i in 0..nb {
                     for o in 0..og {
@@ -222,13 +255,17 @@ impl<T: Element> Module<T> for SpatialConvolution {
                         };
                         let dst =
                             &mut y[((s0 + i) * self.n_output_plane + grp * og + o) * l..][..l];
-                        for (d, v) in dst.iter_mut().zip(&out[o * ld + i * l..][..l]) {
+                        for (d, v) in dst.iter_mut().zip(&buf.work[o * ld + i * l..][..l]) {
                             *d = *v + bias;
                         }
                     }
                 }
             }
         }
+        if cache {
+            buf.input.extend_from_slice(&x);
+        }
+        self.scratch.put(buf);
         crate::tensor::from_vec(&name, &self.out_shape(input.shape(), &g), y)
     }
 
@@ -266,10 +303,21 @@ impl<T: Element> Module<T> for SpatialConvolution {
             g.channels * g.k_h * g.k_w,
         );
         let wl = self.weight_len();
-        let chunk = chunk_len(rows, l, n);
-        let mut col = vec![T::zero(); rows * chunk * l];
-        let mut gcol = vec![T::zero(); rows * chunk * l];
-        let mut gy_g = vec![T::zero(); og * chunk * l];
+        let mut buf: ConvBuffers<T> = self.scratch.take();
+        let whole = self.n_group * rows * n * l;
+        // The forward pass's columns, when they were kept and belong to this very input.
+        let cached = !buf.input.is_empty() && buf.cols.len() == whole && buf.input[..] == x[..];
+        let chunk = if cached {
+            n.max(1)
+        } else {
+            chunk_len(rows, l, n)
+        };
+        if !cached {
+            buf.input.clear();
+            resize(&mut buf.cols, rows * chunk * l);
+        }
+        resize(&mut buf.gcol, rows * chunk * l);
+        resize(&mut buf.work, og * chunk * l);
         let mut gx = vec![T::zero(); input.len()];
         let (gw_all, gb_all) = grad_params.split_at_mut(wl);
         for grp in 0..self.n_group {
@@ -277,27 +325,26 @@ impl<T: Element> Module<T> for SpatialConvolution {
             for s0 in (0..n).step_by(chunk) {
                 let nb = chunk.min(n - s0);
                 let ld = nb * l;
+                let at = if cached { grp * rows * n * l } else { 0 };
+                let col = &mut buf.cols[at..at + rows * ld];
                 for i in 0..nb {
-                    let image = &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
-                    im2col(&g, image, &mut col, ld, i * l);
+                    if !cached {
+                        let image =
+                            &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
+                        im2col(&g, image, col, ld, i * l);
+                    }
                     for o in 0..og {
                         let src = &gy[((s0 + i) * self.n_output_plane + grp * og + o) * l..][..l];
-                        gy_g[o * ld + i * l..][..l].copy_from_slice(src);
+                        buf.work[o * ld + i * l..][..l].copy_from_slice(src);
                     }
                 }
-                let gyv = view(&gy_g[..og * ld], og, ld)?;
+                let gyv = view(&buf.work[..og * ld], og, ld)?;
                 let gw = view_mut(
                     &mut gw_all[grp * og * rows..(grp + 1) * og * rows],
                     og,
                     rows,
                 )?;
-                matmul(
-                    T::one(),
-                    gyv,
-                    view(&col[..rows * ld], rows, ld)?.t(),
-                    T::one(),
-                    gw,
-                )?;
+                matmul(T::one(), gyv, view(col, rows, ld)?.t(), T::one(), gw)?;
                 if self.with_bias {
                     for (o, row) in gyv.rows().into_iter().enumerate() {
                         gb_all[grp * og + o] += row.sum();
@@ -309,16 +356,17 @@ impl<T: Element> Module<T> for SpatialConvolution {
                         w.t(),
                         gyv,
                         T::zero(),
-                        view_mut(&mut gcol[..rows * ld], rows, ld)?,
+                        view_mut(&mut buf.gcol[..rows * ld], rows, ld)?,
                     )?;
                     for i in 0..nb {
                         let image =
                             &mut gx[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
-                        col2im(&g, &gcol, ld, i * l, image);
+                        col2im(&g, &buf.gcol, ld, i * l, image);
                     }
                 }
             }
         }
+        self.scratch.put(buf);
         crate::tensor::from_vec(&name, input.shape(), gx)
     }
 }
@@ -327,6 +375,12 @@ impl<T: Element> Module<T> for SpatialConvolution {
 /// columns within about 16 MB of f32.
 fn chunk_len(rows: usize, l: usize, n: usize) -> usize {
     ((1usize << 18) / (rows * l).max(1)).clamp(1, n.max(1))
+}
+
+/// Sets `v`'s length to `n`, reusing its allocation; the contents are overwritten by the caller.
+fn resize<T: Element>(v: &mut Vec<T>, n: usize) {
+    v.resize(n, T::zero());
+    v.truncate(n);
 }
 
 fn view<T: Element>(data: &[T], rows: usize, cols: usize) -> Result<ArrayView2<'_, T>> {

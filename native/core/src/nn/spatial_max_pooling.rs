@@ -80,37 +80,45 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
         let x = crate::tensor::flat(input);
         let planes = n * g.channels;
         let plane_len = g.in_h * g.in_w;
-        let mut y = Vec::with_capacity(planes * g.out_len());
+        let mut y = vec![T::zero(); planes * g.out_len()];
         self.argmax.clear();
-        self.argmax.reserve(planes * g.out_len());
-        for p in 0..planes {
+        self.argmax.resize(planes * g.out_len(), 0);
+        // Each output column's input columns, computed once per call.
+        let cols: Vec<(usize, usize)> = (0..g.out_w)
+            .map(|ow| {
+                let w0 = (ow * g.stride_w).saturating_sub(g.pad_left);
+                let w1 = (ow * g.stride_w + g.k_w)
+                    .saturating_sub(g.pad_left)
+                    .min(g.in_w);
+                (w0, w1)
+            })
+            .collect();
+        let outs = y
+            .chunks_exact_mut(g.out_w)
+            .zip(self.argmax.chunks_exact_mut(g.out_w));
+        for (r, (y_row, a_row)) in outs.enumerate() {
+            let (p, oh) = (r / g.out_h, r % g.out_h);
             let plane = &x[p * plane_len..(p + 1) * plane_len];
-            for oh in 0..g.out_h {
-                let h0 = (oh * g.stride_h).saturating_sub(g.pad_top);
-                let h1 = (oh * g.stride_h + g.k_h)
-                    .saturating_sub(g.pad_top)
-                    .min(g.in_h);
-                for ow in 0..g.out_w {
-                    let w0 = (ow * g.stride_w).saturating_sub(g.pad_left);
-                    let w1 = (ow * g.stride_w + g.k_w)
-                        .saturating_sub(g.pad_left)
-                        .min(g.in_w);
-                    let mut best = h0 * g.in_w + w0;
-                    let mut best_v = plane[best];
-                    for ih in h0..h1 {
-                        let start = ih * g.in_w + w0;
-                        for (k, &v) in plane[start..ih * g.in_w + w1].iter().enumerate() {
-                            // NaN propagates, as in Torch: a NaN always wins.
-                            // Non-short-circuit `|` and selects: random comparisons
-                            // mispredict, so this stays branch-free.
-                            let take = (v > best_v) | v.is_nan();
-                            best = if take { start + k } else { best };
-                            best_v = if take { v } else { best_v };
-                        }
+            let h0 = (oh * g.stride_h).saturating_sub(g.pad_top);
+            let h1 = (oh * g.stride_h + g.k_h)
+                .saturating_sub(g.pad_top)
+                .min(g.in_h);
+            for ((yv, av), &(w0, w1)) in y_row.iter_mut().zip(a_row.iter_mut()).zip(&cols) {
+                let mut best = h0 * g.in_w + w0;
+                let mut best_v = plane[best];
+                for ih in h0..h1 {
+                    let start = ih * g.in_w + w0;
+                    for (k, &v) in plane[start..ih * g.in_w + w1].iter().enumerate() {
+                        // NaN propagates, as in Torch: a NaN always wins. Non-short-circuit
+                        // `|` and selects: random comparisons mispredict, so this stays
+                        // branch-free.
+                        let take = (v > best_v) | v.is_nan();
+                        best = if take { start + k } else { best };
+                        best_v = if take { v } else { best_v };
                     }
-                    y.push(best_v);
-                    self.argmax.push(p * plane_len + best);
                 }
+                *yv = best_v;
+                *av = p * plane_len + best;
             }
         }
         let mut shape = vec![g.channels, g.out_h, g.out_w];
