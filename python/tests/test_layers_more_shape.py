@@ -106,4 +106,4 @@ def test_bad_arguments_raise():
 
 def test_unsupported_maxout_options_raise():
     with pytest.raises(NotImplementedError):
-        Maxout(2, 2, 2, w_regularizer=object())
+        Maxout(2, 2, 2, init_weight=np.zeros((2, 4), np.float32))

@@ -203,10 +203,9 @@ def test_learned_scales_and_shifts(sc):
     np.testing.assert_allclose(prelu.set_weights([np.array([0.25], np.float32)]).forward(x),
                                np.where(x > 0, x, 0.25 * x), rtol=1e-6)
     assert PReLU(4).value.nOutputPlane() == 4
-    with pytest.raises(NotImplementedError):
-        CMul([3], wRegularizer=L2Regularizer(0.1))
-    with pytest.raises(NotImplementedError):
-        CAdd([3], bRegularizer=L2Regularizer(0.1))
+    # The regularisers reach the Scala layers (LayerRegularizerTest checks where the engine applies them).
+    assert CMul([3], wRegularizer=L2Regularizer(0.5)).value.wRegularizer().l2() == 0.5
+    assert CAdd([3], bRegularizer=L2Regularizer(0.25)).value.bRegularizer().l2() == 0.25
 
 
 def test_containers_hold_the_new_layers(sc):

@@ -72,4 +72,14 @@ pub trait Module<T: Element>: Send {
 
     /// Re-seeds any random stream the module draws from (Dropout), for reproducible training.
     fn reseed(&mut self, _seed: u64) {}
+
+    /// The recurrent layer (Recurrent, BiRecurrent) at `path` under this module: child indices
+    /// in description order, empty for this module itself (BigDL's `getHiddenState` /
+    /// `setHiddenState` from the JVM). Containers forward it to their children.
+    fn hidden_state_at(
+        &mut self,
+        _path: &[usize],
+    ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+        None
+    }
 }

@@ -458,7 +458,7 @@ fn time_distributed() {
 
 #[test]
 fn hidden_state_carries_over_between_forwards() {
-    use ferrodl_core::nn::recurrent::{Cell, CellKind, Recurrent};
+    use ferrodl_core::nn::recurrent::{Cell, CellKind, HiddenState, Recurrent};
     use ferrodl_core::nn::PointwiseFn;
     let lstm = CellKind::Lstm {
         activation: PointwiseFn::Tanh,

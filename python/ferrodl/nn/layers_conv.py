@@ -4,11 +4,6 @@ from ferrodl.util import jvm as _jvm  # noqa: F401
 from ferrodl.nn.layer_base import Layer, _ints, _option  # noqa: F401
 
 
-def _no_regularizers(layer, *regularizers):
-    if any(r is not None for r in regularizers):
-        raise NotImplementedError(f"{layer}: weight and bias regularizers are not supported yet")
-
-
 def _format(layer, value, allowed=("NCHW", "NHWC")):
     value = str(value).upper()
     if value not in allowed:
@@ -166,11 +161,10 @@ class LocallyConnected1D(Layer):
     def __init__(self, n_input_frame, input_frame_size, output_frame_size, kernel_w, stride_w=1, propagate_back=True,
                  weight_regularizer=None, bias_regularizer=None, init_weight=None, init_bias=None,
                  init_grad_weight=None, init_grad_bias=None, bigdl_type="float"):
-        _no_regularizers("LocallyConnected1D", weight_regularizer, bias_regularizer)
         if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
             raise NotImplementedError("LocallyConnected1D: init arrays are not supported; use set_weights")
         super().__init__(int(n_input_frame), int(input_frame_size), int(output_frame_size), int(kernel_w),
-                         int(stride_w), bool(propagate_back))
+                         int(stride_w), bool(propagate_back), weight_regularizer, bias_regularizer)
 
 
 class LocallyConnected2D(Layer):
@@ -182,26 +176,27 @@ class LocallyConnected2D(Layer):
                  stride_h=1, pad_w=0, pad_h=0, propagate_back=True, wRegularizer=None, bRegularizer=None,
                  init_weight=None, init_bias=None, init_grad_weight=None, init_grad_bias=None, with_bias=True,
                  data_format="NCHW", bigdl_type="float"):
-        _no_regularizers("LocallyConnected2D", wRegularizer, bRegularizer)
         if any(v is not None for v in (init_weight, init_bias, init_grad_weight, init_grad_bias)):
             raise NotImplementedError("LocallyConnected2D: init arrays are not supported; use set_weights")
         super().__init__(int(n_input_plane), int(input_width), int(input_height), int(n_output_plane), int(kernel_w),
                          int(kernel_h), int(stride_w), int(stride_h), int(pad_w), int(pad_h), bool(propagate_back),
-                         bool(with_bias), _format("LocallyConnected2D", data_format, ("NCHW",)))
+                         wRegularizer, bRegularizer, bool(with_bias),
+                         _format("LocallyConnected2D", data_format, ("NCHW",)))
 
 
 class SpatialSeparableConvolution(Layer):
-    """A depthwise convolution (``depth_multiplier`` kernels per channel), then a 1x1 convolution; NCHW only."""
+    """A depthwise convolution (``depth_multiplier`` kernels per channel), then a 1x1 convolution; NCHW only.
+    ``w_regularizer`` (depthwise weight) and ``p_regularizer`` (pointwise weight) must be equal or both None."""
 
     scala_class = "ferrodl.nn.SpatialSeparableConvolution"
 
     def __init__(self, n_input_channel, n_output_channel, depth_multiplier, kernel_w, kernel_h, stride_w=1,
                  stride_h=1, pad_w=0, pad_h=0, with_bias=True, data_format="NCHW", w_regularizer=None,
                  b_regularizer=None, p_regularizer=None, bigdl_type="float"):
-        _no_regularizers("SpatialSeparableConvolution", w_regularizer, b_regularizer, p_regularizer)
         super().__init__(int(n_input_channel), int(n_output_channel), int(depth_multiplier), int(kernel_w),
                          int(kernel_h), int(stride_w), int(stride_h), int(pad_w), int(pad_h), bool(with_bias),
-                         _format("SpatialSeparableConvolution", data_format, ("NCHW",)))
+                         _format("SpatialSeparableConvolution", data_format, ("NCHW",)), w_regularizer, b_regularizer,
+                         p_regularizer)
 
 
 class SpatialShareConvolution(Layer):

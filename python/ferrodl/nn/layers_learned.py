@@ -14,13 +14,6 @@ def _no_init_arrays(name, *arrays):
         raise NotImplementedError(f"{name}: init_weight/init_bias arrays are not supported; use set_weights")
 
 
-def _unsupported(name, **kwargs):
-    """Raises for BigDL keywords without a Scala counterpart that the caller set."""
-    set_ = [k for k, v in kwargs.items() if v is not None]
-    if set_:
-        raise NotImplementedError(f"{name}: {', '.join(set_)} is not supported")
-
-
 class BatchNormalization(Layer):
     """Normalises each of ``n_output`` features of ``[batch, n_output]`` by batch statistics in training
     and running statistics in evaluation; ``affine`` adds a learned scale and shift."""
@@ -64,8 +57,7 @@ class CMul(Layer):
     scala_class = "ferrodl.nn.CMul"
 
     def __init__(self, size, wRegularizer=None, bigdl_type="float"):
-        _unsupported("CMul", wRegularizer=wRegularizer)
-        super().__init__(_ints(size))
+        super().__init__(_ints(size), wRegularizer)
 
 
 class CAdd(Layer):
@@ -74,8 +66,7 @@ class CAdd(Layer):
     scala_class = "ferrodl.nn.CAdd"
 
     def __init__(self, size, bRegularizer=None, bigdl_type="float"):
-        _unsupported("CAdd", bRegularizer=bRegularizer)
-        super().__init__(_ints(size))
+        super().__init__(_ints(size), bRegularizer)
 
 
 class Mul(Layer):

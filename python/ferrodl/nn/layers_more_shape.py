@@ -98,12 +98,10 @@ class Maxout(Layer):
 
     def __init__(self, input_size, output_size, maxout_number, with_bias=True, w_regularizer=None,
                  b_regularizer=None, init_weight=None, init_bias=None, bigdl_type="float"):
-        if w_regularizer is not None or b_regularizer is not None:
-            raise NotImplementedError("Maxout: regularizers are not supported yet")
         if init_weight is not None or init_bias is not None:
             raise NotImplementedError("Maxout: init arrays are not supported; use set_weights")
-        super().__init__(int(input_size), int(output_size), int(maxout_number), bool(with_bias), None, None, None,
-                         None)
+        super().__init__(int(input_size), int(output_size), int(maxout_number), bool(with_bias), w_regularizer,
+                         b_regularizer, None, None)
 
 
 class RReLU(Layer):

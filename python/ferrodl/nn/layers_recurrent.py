@@ -1,13 +1,28 @@
 """Recurrent layers with BigDL's Python names: ``Recurrent().add(LSTM(input_size, hidden_size))``,
-``BiRecurrent``, the cells ``RnnCell``, ``LSTM``, ``LSTMPeephole``, ``GRU`` and ``MultiRNNCell``,
+``BiRecurrent``, ``RecurrentDecoder``, the cells ``RnnCell``, ``LSTM``, ``LSTMPeephole``, ``GRU`` and ``MultiRNNCell``,
 ``TimeDistributed`` and ``Highway``. Inputs are ``[batch, time, feature]``; gate order and the
 parameter layout of each cell are in docs/recurrent.md."""
 
 from ferrodl.util import jvm as _jvm
-from ferrodl.nn.layer_base import Container, Layer
+from ferrodl.nn.layer_base import Container, Layer, activity_from_java, activity_to_java
 
 
-class Recurrent(Container):
+class _HiddenState:
+    """BigDL's ``set_hidden_state`` / ``get_hidden_state``: a cell's state is ``h`` as a
+    ``[batch, hidden]`` array (RnnCell, GRU) or the list ``[h, c]`` (LSTM, LSTMPeephole); a
+    MultiRNNCell gives a list of its cells' states, a BiRecurrent ``[forward, backward]``. The
+    state set is where every following forward starts (``None``: zeros), also inside a model."""
+
+    def set_hidden_state(self, state):
+        _jvm.call(self.value, "setHiddenState", None if state is None else activity_to_java(state))
+        return self
+
+    def get_hidden_state(self):
+        """The state after the last step of the last forward."""
+        return activity_from_java(_jvm.call(self.value, "getHiddenState"))
+
+
+class Recurrent(_HiddenState, Container):
     """Runs its one cell over every time step of ``[batch, time, feature]`` and returns all steps
     (``[batch, time, hidden]``). With ``mask_zero``, steps whose input is all zeros (padding)
     keep the previous state and give zero output and zero gradient."""
@@ -18,7 +33,7 @@ class Recurrent(Container):
         super().__init__(bool(mask_zero))
 
 
-class BiRecurrent(Container):
+class BiRecurrent(_HiddenState, Container):
     """The cell over the sequence and a copy over the reversed sequence, merged by ``merge``:
     ``CAddTable()`` (the default) sums them, ``JoinTable(3, 3)`` concatenates the features."""
 
@@ -27,6 +42,16 @@ class BiRecurrent(Container):
     def __init__(self, merge=None, mask_zero=False, bigdl_type="float"):
         self.merge = merge
         super().__init__(None if merge is None else merge.value, bool(mask_zero))
+
+
+class RecurrentDecoder(_HiddenState, Container):
+    """From one step ``[batch, feature]``, runs its cell ``output_length`` steps feeding each
+    step's output back as the next input; returns ``[batch, output_length, hidden]``."""
+
+    scala_class = "ferrodl.nn.RecurrentDecoder"
+
+    def __init__(self, output_length, bigdl_type="float"):
+        super().__init__(int(output_length))
 
 
 class RnnCell(Layer):

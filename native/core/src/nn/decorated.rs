@@ -111,6 +111,13 @@ impl<T: Element> Module<T> for Decorated<T> {
     fn reseed(&mut self, seed: u64) {
         self.inner.reseed(seed)
     }
+
+    fn hidden_state_at(
+        &mut self,
+        path: &[usize],
+    ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+        self.inner.hidden_state_at(path)
+    }
     fn set_training(&mut self, training: bool) {
         self.inner.set_training(training)
     }

@@ -101,6 +101,12 @@ macro_rules! frozen_impl {
             fn reseed(&mut self, seed: u64) {
                 self.inner.reseed(seed)
             }
+            fn hidden_state_at(
+                &mut self,
+                path: &[usize],
+            ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+                self.inner.hidden_state_at(path)
+            }
         }
     };
 }

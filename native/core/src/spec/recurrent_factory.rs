@@ -1,6 +1,6 @@
 //! Builds the layers of `nn::recurrent` from descriptions: `Recurrent` and `BiRecurrent` with
-//! their cell child (`RnnCell`, `LSTM`, `LSTMPeephole`, `GRU`, or `MultiRNNCell` of cells), and
-//! `TimeDistributed`. The last registry of the factory's fallback chain.
+//! their cell child (`RnnCell`, `LSTM`, `LSTMPeephole`, `GRU`, or `MultiRNNCell` of cells),
+//! `RecurrentDecoder` (same child), and `TimeDistributed`. The last registry of the factory's fallback chain.
 
 use super::init_factory::regularizer;
 use super::node::{Attr, Node};
@@ -8,7 +8,8 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::nn::recurrent::{
-    BiRecurrent, Cell, CellKind, CellRegularizers, Highway, Merge, Recurrent, TimeDistributed,
+    BiRecurrent, Cell, CellKind, CellRegularizers, Highway, Merge, Recurrent, RecurrentDecoder,
+    TimeDistributed,
 };
 use crate::nn::PointwiseFn;
 
@@ -114,6 +115,10 @@ pub fn build<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
             cells(node)?,
             merge(node)?,
             mask,
+        )?)),
+        "RecurrentDecoder" => Ok(Box::new(RecurrentDecoder::<T>::new(
+            cells(node)?,
+            node.size("outputLength")?,
         )?)),
         "Highway" => Ok(Box::new(Highway::<T>::new(
             node.size("size")?,

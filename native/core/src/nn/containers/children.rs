@@ -126,6 +126,13 @@ macro_rules! delegate_to_children {
         fn set_training(&mut self, training: bool) {
             self.children.set_training(training)
         }
+        fn hidden_state_at(
+            &mut self,
+            path: &[usize],
+        ) -> Option<&mut dyn crate::nn::recurrent::HiddenState<T>> {
+            let (i, rest) = path.split_first()?;
+            self.children.modules.get_mut(*i)?.hidden_state_at(rest)
+        }
     };
 }
 pub(crate) use delegate_to_children;

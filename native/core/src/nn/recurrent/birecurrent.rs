@@ -1,6 +1,7 @@
 //! BiRecurrent: a cell run forwards and a copy run backwards in time, merged.
 
 use super::cell::Cell;
+use super::hidden_state::HiddenState;
 use super::sequence::{layout, out_shape, zero_mask};
 use super::stack::Stack;
 use crate::element::Element;
@@ -118,6 +119,46 @@ impl<T: Element> BiRecurrent<T> {
     }
 }
 
+/// The states of the forward direction's cells, then the backward direction's (whose "last"
+/// step is the sequence's first).
+impl<T: Element> HiddenState<T> for BiRecurrent<T> {
+    fn hidden_state(&self) -> Vec<Vec<T>> {
+        let mut v = self.fwd.hidden_state();
+        v.extend(self.bwd.hidden_state());
+        v
+    }
+
+    fn set_hidden_state(&mut self, states: Option<Vec<Vec<T>>>) -> Result<()> {
+        let Some(mut v) = states else {
+            self.fwd.set_hidden_state("BiRecurrent", None)?;
+            return self.bwd.set_hidden_state("BiRecurrent", None);
+        };
+        let n = self.fwd.layers.len();
+        if v.len() != 2 * n {
+            return Err(Error::invalid(
+                "BiRecurrent",
+                format!("{} hidden states given for 2 x {n} cells", v.len()),
+            ));
+        }
+        let back = v.split_off(n);
+        let (f, b) = (self.fwd.clone(), self.bwd.clone());
+        let result = self
+            .fwd
+            .set_hidden_state("BiRecurrent", Some(v))
+            .and_then(|_| self.bwd.set_hidden_state("BiRecurrent", Some(back)));
+        if result.is_err() {
+            (self.fwd, self.bwd) = (f, b);
+        }
+        result
+    }
+
+    fn state_sizes(&self) -> Vec<usize> {
+        let mut v = self.fwd.state_sizes();
+        v.extend(self.bwd.state_sizes());
+        v
+    }
+}
+
 impl<T: Element> Module<T> for BiRecurrent<T> {
     fn describe(&self) -> String {
         let merge = match self.merge {
@@ -152,6 +193,10 @@ impl<T: Element> Module<T> for BiRecurrent<T> {
     fn reseed(&mut self, seed: u64) {
         self.fwd.reseed(seed);
         self.bwd.reseed(!seed);
+    }
+
+    fn hidden_state_at(&mut self, path: &[usize]) -> Option<&mut dyn HiddenState<T>> {
+        path.is_empty().then_some(self as &mut dyn HiddenState<T>)
     }
 
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {

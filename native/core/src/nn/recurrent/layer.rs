@@ -7,37 +7,10 @@ use super::gate_dropout::{Dims, GateDropout};
 use super::gru_step::Gru;
 use super::lstm_step::Lstm;
 use super::rnn_step;
+use super::sequence::{fit, rows, rows_mut};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::gemm::matmul;
-use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
-
-/// A row-major `[rows, cols]` view of `data` whose rows are `stride` apart.
-fn rows<T: Element>(
-    data: &[T],
-    rows: usize,
-    cols: usize,
-    stride: usize,
-) -> Result<ArrayView2<'_, T>> {
-    ArrayView2::from_shape((rows, cols).strides((stride, 1)), data)
-        .map_err(|e| Error::invalid("Recurrent", e.to_string()))
-}
-
-/// [`rows`], mutable.
-fn rows_mut<T: Element>(
-    data: &mut [T],
-    rows: usize,
-    cols: usize,
-    stride: usize,
-) -> Result<ArrayViewMut2<'_, T>> {
-    ArrayViewMut2::from_shape((rows, cols).strides((stride, 1)), data)
-        .map_err(|e| Error::invalid("Recurrent", e.to_string()))
-}
-
-/// Resizes a buffer, reusing its allocation.
-fn fit<T: Element>(v: &mut Vec<T>, n: usize) {
-    v.resize(n, T::zero());
-}
 
 /// A cell over a sequence, forwards or (for BiRecurrent) backwards in time.
 ///
@@ -63,6 +36,7 @@ pub struct RecurrentLayer<T> {
     masked: Vec<bool>,
     init_state: Option<Vec<T>>,
     final_state: Vec<T>,
+    final_grad: Vec<T>,
     dropout: Option<GateDropout<T>>,
     training: bool,
     dropped: bool,
@@ -86,6 +60,7 @@ impl<T: Element> RecurrentLayer<T> {
             masked: Vec::new(),
             init_state: None,
             final_state: Vec::new(),
+            final_grad: Vec::new(),
             dropout: (cell.dropout > 0.0).then(|| GateDropout::new(cell.dropout)),
             training: true,
             dropped: false,
@@ -136,6 +111,18 @@ impl<T: Element> RecurrentLayer<T> {
     /// The state after the last step of the last forward (`[batch, state_size]`).
     pub fn final_state(&self) -> &[T] {
         &self.final_state
+    }
+
+    /// The gradient the next backward receives on the final state (`[batch, state_size]`;
+    /// empty: none), for RecurrentDecoder's steps; copied into a buffer kept across calls.
+    pub fn set_final_grad(&mut self, g: &[T]) {
+        self.final_grad.clear();
+        self.final_grad.extend_from_slice(g);
+    }
+
+    /// After a backward: the gradient on the initial state (`[batch, state_size]`).
+    pub fn initial_grad(&self) -> &[T] {
+        &self.dstate
     }
 
     /// Runs the cell over `x` (`[batch, time, input]`); steps flagged in `mask` (`[batch·time]`,
@@ -298,7 +285,11 @@ impl<T: Element> RecurrentLayer<T> {
         fit(&mut self.dhh, if sep { n * w } else { 0 });
         fit(&mut self.dstate, batch * s);
         fit(&mut self.dprev, batch * s);
-        self.dstate.iter_mut().for_each(|v| *v = T::zero());
+        if self.final_grad.len() == batch * s {
+            self.dstate.copy_from_slice(&self.final_grad);
+        } else {
+            self.dstate.iter_mut().for_each(|v| *v = T::zero());
+        }
         let (wi, _, wh, extra) = c.split(params);
         let (gwi, gbi, gwh, gextra) = c.split_mut(grad_params);
         for step in (0..time).rev() {

@@ -1,10 +1,13 @@
 //! Recurrent networks: cells (RnnCell, LSTM, LSTMPeephole, GRU) run over sequences by
-//! Recurrent and BiRecurrent, plus TimeDistributed. See `docs/recurrent.md`.
+//! Recurrent and BiRecurrent (or fed their own outputs by RecurrentDecoder), plus
+//! TimeDistributed. See `docs/recurrent.md`.
 
 mod birecurrent;
 mod cell;
+mod decoder;
 mod gate_dropout;
 mod gru_step;
+mod hidden_state;
 mod highway;
 mod layer;
 mod lstm_step;
@@ -16,6 +19,8 @@ mod time_distributed;
 
 pub use birecurrent::{BiRecurrent, Merge};
 pub use cell::{Cell, CellKind, CellRegularizers};
+pub use decoder::RecurrentDecoder;
+pub use hidden_state::HiddenState;
 pub use highway::Highway;
 pub use layer::RecurrentLayer;
 pub use recurrent_module::Recurrent;

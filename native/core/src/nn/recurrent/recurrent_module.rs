@@ -1,10 +1,11 @@
 //! Recurrent: BigDL's container that runs a cell (or a `MultiRNNCell`) over every time step.
 
 use super::cell::Cell;
+use super::hidden_state::HiddenState;
 use super::sequence::{layout, out_shape, zero_mask};
 use super::stack::Stack;
 use crate::element::Element;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::module::Module;
 use crate::rng::Rng;
 use crate::tensor::{check_same_shape, flat, from_vec, Tensor};
@@ -36,47 +37,19 @@ impl<T: Element> Recurrent<T> {
             mask: Vec::new(),
         })
     }
+}
 
-    /// Each cell's state after the last forward (`[batch · state_size]` each).
-    pub fn hidden_state(&self) -> Vec<Vec<T>> {
-        self.stack
-            .layers
-            .iter()
-            .map(|l| l.final_state().to_vec())
-            .collect()
+impl<T: Element> HiddenState<T> for Recurrent<T> {
+    fn hidden_state(&self) -> Vec<Vec<T>> {
+        self.stack.hidden_state()
     }
 
-    /// Sets each cell's initial state for the following forwards (`None`: zeros). The lengths
-    /// are checked against the batch at the next forward.
-    pub fn set_hidden_state(&mut self, states: Option<Vec<Vec<T>>>) -> Result<()> {
-        let n = self.stack.layers.len();
-        match states {
-            None => self
-                .stack
-                .layers
-                .iter_mut()
-                .for_each(|l| l.set_initial_state(None)),
-            Some(v) if v.len() == n => {
-                for (l, s) in self.stack.layers.iter_mut().zip(v) {
-                    let size = l.cell.state_size();
-                    if s.is_empty() || s.len() % size != 0 {
-                        return Err(Error::shape(
-                            &format!("{} (hidden state)", l.cell.describe()),
-                            format!("[batch, {size}] hidden state"),
-                            &[s.len()],
-                        ));
-                    }
-                    l.set_initial_state(Some(s));
-                }
-            }
-            Some(v) => {
-                return Err(Error::invalid(
-                    "Recurrent",
-                    format!("{} hidden states given for {n} cells", v.len()),
-                ))
-            }
-        }
-        Ok(())
+    fn set_hidden_state(&mut self, states: Option<Vec<Vec<T>>>) -> Result<()> {
+        self.stack.set_hidden_state("Recurrent", states)
+    }
+
+    fn state_sizes(&self) -> Vec<usize> {
+        self.stack.state_sizes()
     }
 }
 
@@ -104,6 +77,10 @@ impl<T: Element> Module<T> for Recurrent<T> {
 
     fn reseed(&mut self, seed: u64) {
         self.stack.reseed(seed);
+    }
+
+    fn hidden_state_at(&mut self, path: &[usize]) -> Option<&mut dyn HiddenState<T>> {
+        path.is_empty().then_some(self as &mut dyn HiddenState<T>)
     }
 
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {

@@ -17,7 +17,8 @@ use crate::rng::Rng;
 #[derive(Debug, Clone)]
 pub struct Stack<T> {
     pub layers: Vec<RecurrentLayer<T>>,
-    outs: Vec<Vec<T>>,
+    /// Each layer's output of the last forward.
+    pub(super) outs: Vec<Vec<T>>,
     grads: Vec<Vec<T>>,
 }
 

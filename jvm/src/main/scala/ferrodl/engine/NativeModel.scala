@@ -49,6 +49,13 @@ final class NativeModel(spec: Array[Byte], seed: Long)
 
   def zeroGradients(): Unit = withHandle(Native.zeroGradients)
 
+  /** The initial hidden states of the recurrent layer at child `path` (see `ferrodl.nn.HiddenStateAccess`). */
+  def setHiddenState(path: Array[Int], states: Array[Float], lengths: Array[Int]): Unit =
+    withHandle(h => Native.setHiddenState(h, path, states, lengths))
+
+  /** The hidden states after the last forward of the recurrent layer at child `path`, concatenated. */
+  def getHiddenState(path: Array[Int]): Array[Float] = withHandle(h => Native.getHiddenState(h, path))
+
   def setTraining(training: Boolean): Unit = withHandle(h => Native.setTraining(h, training))
 
   def forward(input: Tensor): Tensor = withHandle { h =>

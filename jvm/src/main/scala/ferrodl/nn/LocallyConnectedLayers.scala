@@ -7,6 +7,7 @@ import ferrodl.nn.abstractnn.AbstractModule
  * `[batch, nInputFrame, inputFrameSize]` (or without the batch dimension); `nOutputFrame = (nInputFrame - kernelW)
  * / strideW + 1`. Weight `[nOutputFrame, outputFrameSize, kernelW·inputFrameSize]` then bias
  * `[nOutputFrame, outputFrameSize]`, initialised uniformly in ±1/√(kernelW·inputFrameSize).
+ * `wRegularizer` applies to the weight, `bRegularizer` to the bias.
  */
 class LocallyConnected1D(
     val nInputFrame: Int,
@@ -14,7 +15,9 @@ class LocallyConnected1D(
     val outputFrameSize: Int,
     val kernelW: Int,
     val strideW: Int = 1,
-    val propagateBack: Boolean = true
+    val propagateBack: Boolean = true,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null
 ) extends AbstractModule {
   require(
     Seq(nInputFrame, inputFrameSize, outputFrameSize, kernelW, strideW).forall(_ > 0) && kernelW <= nInputFrame,
@@ -28,7 +31,7 @@ class LocallyConnected1D(
     "kernelW" -> SpecAttr.int(kernelW),
     "strideW" -> SpecAttr.int(strideW),
     "propagateBack" -> SpecAttr.bool(propagateBack)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
 
   override def describe(): String =
     s"LocallyConnected1D($nInputFrame x $inputFrameSize -> $outputFrameSize, $kernelW, $strideW)"
@@ -41,9 +44,20 @@ object LocallyConnected1D {
       outputFrameSize: Int,
       kernelW: Int,
       strideW: Int = 1,
-      propagateBack: Boolean = true
+      propagateBack: Boolean = true,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null
   ): LocallyConnected1D =
-    new LocallyConnected1D(nInputFrame, inputFrameSize, outputFrameSize, kernelW, strideW, propagateBack)
+    new LocallyConnected1D(
+      nInputFrame,
+      inputFrameSize,
+      outputFrameSize,
+      kernelW,
+      strideW,
+      propagateBack,
+      wRegularizer,
+      bRegularizer
+    )
 }
 
 /**
@@ -51,6 +65,7 @@ object LocallyConnected1D {
  * `[batch, nInputPlane, inputHeight, inputWidth]` images (or without the batch dimension); only
  * `format = "NCHW"`. Weight `[outH·outW, nOutputPlane, nInputPlane·kernelH·kernelW]` then, when `withBias`, bias
  * `[outH·outW, nOutputPlane]`, initialised uniformly in ±1/√(kernelW·kernelH·nInputPlane).
+ * `wRegularizer` applies to the weight, `bRegularizer` to the bias.
  */
 class LocallyConnected2D(
     val nInputPlane: Int,
@@ -64,6 +79,8 @@ class LocallyConnected2D(
     val padW: Int = 0,
     val padH: Int = 0,
     val propagateBack: Boolean = true,
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null,
     val withBias: Boolean = true,
     val format: String = "NCHW"
 ) extends AbstractModule {
@@ -92,7 +109,7 @@ class LocallyConnected2D(
     "propagateBack" -> SpecAttr.bool(propagateBack),
     "withBias" -> SpecAttr.bool(withBias),
     "format" -> SpecAttr.Str(format)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
 
   override def describe(): String =
     s"LocallyConnected2D($nInputPlane x $inputHeight x $inputWidth -> $nOutputPlane, $kernelW x $kernelH, " +
@@ -112,6 +129,8 @@ object LocallyConnected2D {
       padW: Int = 0,
       padH: Int = 0,
       propagateBack: Boolean = true,
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null,
       withBias: Boolean = true,
       format: String = "NCHW"
   ): LocallyConnected2D =
@@ -127,6 +146,8 @@ object LocallyConnected2D {
       padW,
       padH,
       propagateBack,
+      wRegularizer,
+      bRegularizer,
       withBias,
       format
     )

@@ -9,7 +9,7 @@ import ferrodl.nn.abstractnn.AbstractModule
 /**
  * The largest of `maxoutNumber` linear maps per output feature: `Linear(inputSize,
  * outputSize·maxoutNumber)` viewed as `[maxoutNumber, outputSize]` and maximised. Input
- * `[batch, inputSize]` or `[inputSize]`.
+ * `[batch, inputSize]` or `[inputSize]`. `wRegularizer` applies to the weight, `bRegularizer` to the bias.
  */
 class Maxout(
     val inputSize: Int,
@@ -21,10 +21,7 @@ class Maxout(
     val initWeight: ferrodl.tensor.Tensor = null,
     val initBias: ferrodl.tensor.Tensor = null
 ) extends AbstractModule {
-  require(
-    wRegularizer == null && bRegularizer == null && initWeight == null && initBias == null,
-    "Maxout: regularizers and initial tensors are not supported yet (use setWeightsArray)"
-  )
+  require(initWeight == null && initBias == null, "Maxout: initial tensors are not supported yet (use setWeightsArray)")
   require(
     inputSize > 0 && outputSize > 0 && maxoutNumber > 0,
     s"Maxout: sizes must be positive, got $inputSize, $outputSize, $maxoutNumber"
@@ -34,7 +31,7 @@ class Maxout(
     "outputSize" -> SpecAttr.int(outputSize),
     "maxoutNumber" -> SpecAttr.int(maxoutNumber),
     "withBias" -> SpecAttr.bool(withBias)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
 }
 
 object Maxout {

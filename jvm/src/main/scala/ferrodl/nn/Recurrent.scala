@@ -2,7 +2,8 @@ package ferrodl.nn
 
 import ferrodl.nn.abstractnn.AbstractModule
 
-// The sequence layers (native/core/src/nn/recurrent): Recurrent, BiRecurrent, TimeDistributed.
+// The sequence layers (native/core/src/nn/recurrent): Recurrent, BiRecurrent, RecurrentDecoder,
+// TimeDistributed, Highway.
 
 /**
  * BigDL's `Recurrent`: runs its cell over every time step of a `[batch, time, feature]` input
@@ -11,8 +12,13 @@ import ferrodl.nn.abstractnn.AbstractModule
  *
  * With `maskZero = true`, a step whose input features are all zero (padding after a shorter
  * sequence) keeps the previous state, outputs zeros and gets no gradient.
+ *
+ * `setHiddenState(state)` sets the state every following forward starts from (zeros by default);
+ * `getHiddenState()` gives the state after the last step (see [[HiddenStateAccess]]).
  */
-class Recurrent(val maskZero: Boolean = false) extends Container {
+class Recurrent(val maskZero: Boolean = false) extends Container with HiddenStateAccess {
+  override protected def directions: Int = 1
+
   override def add(module: AbstractModule): this.type = {
     Recurrent.checkCell("Recurrent", module, modules.toSeq)
     super.add(module)
@@ -43,7 +49,11 @@ object Recurrent {
  * sums them, `JoinTable` on the last (feature) dimension concatenates them
  * (`[batch, time, 2 * hidden]`).
  */
-class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false) extends Container {
+class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false)
+    extends Container
+    with HiddenStateAccess {
+  override protected def directions: Int = 2
+
   private val mergeName: String = merge match {
     case null | _: CAddTable => "CAddTable"
     case j: JoinTable =>
@@ -69,6 +79,41 @@ class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = fals
 
 object BiRecurrent {
   def apply(merge: AbstractModule = null, maskZero: Boolean = false): BiRecurrent = new BiRecurrent(merge, maskZero)
+}
+
+/**
+ * BigDL's `RecurrentDecoder(outputLength)`: from one step of input `[batch, feature]` (or
+ * `[feature]`), runs its cell `outputLength` steps, feeding each step's output back as the next
+ * step's input, and returns every step's output `[batch, outputLength, hidden]`. The cell (the top
+ * one of a `MultiRNNCell`) must give as many features as the first cell takes. Hidden state as for
+ * `Recurrent` (`setHiddenState` / `getHiddenState`).
+ */
+class RecurrentDecoder(val outputLength: Int) extends Container with HiddenStateAccess {
+  require(outputLength > 0, s"RecurrentDecoder: outputLength must be positive, got $outputLength")
+  override protected def directions: Int = 1
+
+  override def add(module: AbstractModule): this.type = {
+    Recurrent.checkCell("RecurrentDecoder", module, modules)
+    val (in, out) = module match {
+      case c: Cell => (c.inputSize, c.hiddenSize)
+      case m: MultiRNNCell => (m.cells.head.inputSize, m.cells.last.hiddenSize)
+      case _ => (0, 0)
+    }
+    require(
+      in == out,
+      s"RecurrentDecoder feeds each output back as input: ${module.describe()} gives $out features, takes $in"
+    )
+    super.add(module)
+  }
+
+  override protected def attrs: Seq[(String, SpecAttr)] = Seq("outputLength" -> SpecAttr.int(outputLength))
+
+  override def describe(): String =
+    s"RecurrentDecoder(${modules.map(_.describe()).mkString}, outputLength=$outputLength)"
+}
+
+object RecurrentDecoder {
+  def apply(outputLength: Int): RecurrentDecoder = new RecurrentDecoder(outputLength)
 }
 
 /**

@@ -6,23 +6,25 @@ import ferrodl.nn.abstractnn.AbstractModule
 // names. Each runs natively as `ScaleShift` (native/core/src/nn/scale_shift.rs).
 
 /** `y = x ⊙ w` with `w` of shape `size`, broadcast over the input (and its batch dimension). */
-class CMul(val size: Array[Int]) extends AbstractModule {
+class CMul(val size: Array[Int], val wRegularizer: ferrodl.optim.Regularizer = null) extends AbstractModule {
   require(size.nonEmpty && size.forall(_ > 0), "CMul: size must be positive")
-  override protected def attrs: Seq[(String, SpecAttr)] = Seq("size" -> SpecAttr.ints(size))
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq("size" -> SpecAttr.ints(size)) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, null)
 }
 
 object CMul {
-  def apply(size: Array[Int]): CMul = new CMul(size)
+  def apply(size: Array[Int], wRegularizer: ferrodl.optim.Regularizer = null): CMul = new CMul(size, wRegularizer)
 }
 
 /** `y = x + b` with `b` of shape `size`, broadcast over the input (and its batch dimension). */
-class CAdd(val size: Array[Int]) extends AbstractModule {
+class CAdd(val size: Array[Int], val bRegularizer: ferrodl.optim.Regularizer = null) extends AbstractModule {
   require(size.nonEmpty && size.forall(_ > 0), "CAdd: size must be positive")
-  override protected def attrs: Seq[(String, SpecAttr)] = Seq("size" -> SpecAttr.ints(size))
+  override protected def attrs: Seq[(String, SpecAttr)] =
+    Seq("size" -> SpecAttr.ints(size)) ++ ferrodl.optim.Regularizer.attrs(null, bRegularizer)
 }
 
 object CAdd {
-  def apply(size: Array[Int]): CAdd = new CAdd(size)
+  def apply(size: Array[Int], bRegularizer: ferrodl.optim.Regularizer = null): CAdd = new CAdd(size, bRegularizer)
 }
 
 /** `y = w·x` with one learned scalar `w`. */

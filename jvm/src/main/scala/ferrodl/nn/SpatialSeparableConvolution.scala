@@ -7,7 +7,9 @@ import ferrodl.nn.abstractnn.AbstractModule
  * `SpatialSeparableConvolution`, over `[batch, nInputChannel, H, W]` images (or without the batch dimension); only
  * `dataFormat = "NCHW"`; `pW = pH = -1` means SAME padding. Parameters: depthwise weight
  * `[nInputChannel·depthMultiplier, 1, kH, kW]`, pointwise weight `[nOutputChannel, nInputChannel·depthMultiplier]`,
- * then, when `hasBias`, bias `[nOutputChannel]`.
+ * then, when `hasBias`, bias `[nOutputChannel]`. `wRegularizer` (depthwise weight) and `pRegularizer` (pointwise
+ * weight) must be the same regulariser or both null for now (it applies to both weights); `bRegularizer` applies to
+ * the bias.
  */
 class SpatialSeparableConvolution(
     val nInputChannel: Int,
@@ -20,7 +22,10 @@ class SpatialSeparableConvolution(
     val pW: Int = 0,
     val pH: Int = 0,
     val hasBias: Boolean = true,
-    val dataFormat: String = "NCHW"
+    val dataFormat: String = "NCHW",
+    val wRegularizer: ferrodl.optim.Regularizer = null,
+    val bRegularizer: ferrodl.optim.Regularizer = null,
+    val pRegularizer: ferrodl.optim.Regularizer = null
 ) extends AbstractModule {
   require(
     Seq(nInputChannel, nOutputChannel, depthMultiplier, kW, kH, sW, sH).forall(_ > 0),
@@ -28,6 +33,13 @@ class SpatialSeparableConvolution(
   )
   require((pW == -1 && pH == -1) || (pW >= 0 && pH >= 0), "padding must be >= 0, or -1 for SAME")
   require(dataFormat == "NCHW", s"SpatialSeparableConvolution: only dataFormat NCHW is supported, got $dataFormat")
+  require(
+    (wRegularizer == null && pRegularizer == null) ||
+      (wRegularizer != null && pRegularizer != null &&
+        wRegularizer.l1 == pRegularizer.l1 && wRegularizer.l2 == pRegularizer.l2),
+    "SpatialSeparableConvolution: the depth (wRegularizer) and point (pRegularizer) weights take the same " +
+      s"regulariser (or none) for now, got $wRegularizer and $pRegularizer"
+  )
 
   override protected def attrs: Seq[(String, SpecAttr)] = Seq(
     "nInputChannel" -> SpecAttr.int(nInputChannel),
@@ -41,7 +53,7 @@ class SpatialSeparableConvolution(
     "pH" -> SpecAttr.int(pH),
     "hasBias" -> SpecAttr.bool(hasBias),
     "dataFormat" -> SpecAttr.Str(dataFormat)
-  )
+  ) ++ ferrodl.optim.Regularizer.attrs(wRegularizer, bRegularizer)
 
   override def describe(): String =
     s"SpatialSeparableConvolution($nInputChannel -> $nOutputChannel, x$depthMultiplier, $kW x $kH, $sW, $sH, $pW, $pH)"
@@ -59,7 +71,10 @@ object SpatialSeparableConvolution {
       pW: Int = 0,
       pH: Int = 0,
       hasBias: Boolean = true,
-      dataFormat: String = "NCHW"
+      dataFormat: String = "NCHW",
+      wRegularizer: ferrodl.optim.Regularizer = null,
+      bRegularizer: ferrodl.optim.Regularizer = null,
+      pRegularizer: ferrodl.optim.Regularizer = null
   ): SpatialSeparableConvolution =
     new SpatialSeparableConvolution(
       nInputChannel,
@@ -72,6 +87,9 @@ object SpatialSeparableConvolution {
       pW,
       pH,
       hasBias,
-      dataFormat
+      dataFormat,
+      wRegularizer,
+      bRegularizer,
+      pRegularizer
     )
 }
