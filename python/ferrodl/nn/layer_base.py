@@ -202,6 +202,13 @@ class Layer(JavaValue):
 
     cloneModule = clone
 
+    def quantize(self):
+        """BigDL's ``quantize()``: an int8 copy of this model for inference. Linear, SpatialConvolution
+        and SpatialDilatedConvolution become QuantizedLinear / QuantizedSpatialConvolution (weights
+        per output channel, activations per sample); the copy predicts, evaluates and saves like any
+        model but cannot be trained. See docs/quantization.md."""
+        return Layer.of(_jvm.call(self.value, "quantize"))
+
     def save(self, path, over_write=False):
         """Writes description, weights and buffers to ``path`` (local or any Hadoop file system)."""
         _jvm.call(self.value, "saveModule", path, over_write)
