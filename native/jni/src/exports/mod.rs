@@ -3,6 +3,7 @@
 
 pub mod build_info;
 pub mod criterion;
+pub mod hidden_state;
 pub mod model;
 pub mod optim;
 pub mod quantize;

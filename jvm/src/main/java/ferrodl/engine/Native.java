@@ -59,6 +59,16 @@ public final class Native {
 
   public static native float[] forward(long model, float[] input, int[] shape);
 
+  /**
+   * The initial states of the Recurrent or BiRecurrent at child path {@code path}: every cell's
+   * {@code [batch, stateSize]} state one after another, their lengths in {@code lengths} (none:
+   * zeros).
+   */
+  public static native void setHiddenState(long model, int[] path, float[] states, int[] lengths);
+
+  /** Every cell's state after the last forward of the layer at {@code path}, concatenated. */
+  public static native float[] getHiddenState(long model, int[] path);
+
   public static native int[] outputShape(long model);
 
   /**
