@@ -176,9 +176,6 @@ abstract class AbstractModule extends Serializable {
   /** An int8 copy of this model for inference (BigDL's `quantize()`; see `ferrodl.nn.Quantize`). */
   def quantize(): AbstractModule = ferrodl.nn.Quantize(this)
 
-  /** An int8 copy of this model for inference (BigDL's `quantize()`; see `ferrodl.nn.Quantize`). */
-  def quantize(): AbstractModule = ferrodl.nn.Quantize(this)
-
   /** BigDL's older name for `saveModule`. */
   def save(path: String, overWrite: Boolean = false): this.type = saveModule(path, overWrite)
 
