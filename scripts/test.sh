@@ -26,6 +26,12 @@ stage "scalafmt" gradle --no-daemon -q scalafmtCheck
 stage "gradle build and JVM tests" gradle --no-daemon -q assemble test
 stage "native library checks" bash scripts/check_native.sh
 stage "end-to-end on Spark" bash tests/e2e.sh
+# Distribution (issue 11): the Scala 2.13 jar built and tested on Spark 4 (LeNet-5 end to end,
+# Java 17), the wheel with both jars in fresh venvs (pyspark 3.5 and 4), and the Maven and Gradle
+# consumer projects against the published artifact.
+stage "Scala 2.13 / Spark 4" bash tests/spark4/run.sh
+stage "pip wheel in fresh venvs" bash tests/wheel/run.sh
+stage "consumer projects (Maven, Gradle)" bash tests/consumers/run.sh
 # The Python API: wrappers, errors, the talk's Python examples on MNIST, the example notebook.
 stage "Python tests (pytest)" bash -c 'cd python && "$PYSPARK_PYTHON" -m pytest -q -p no:cacheprovider tests'
 # The benchmark harness at tiny size, so that it cannot rot (with PyTorch when bench/run.sh has
