@@ -48,6 +48,11 @@ if ! "$venv/bin/python" -c "import tensorboard, matplotlib, nbconvert, ipykernel
   echo "[setup] pip install tensorboard matplotlib nbconvert ipykernel tqdm pytest into $venv"
   "$venv/bin/pip" install -q "tensorboard>=2.14" matplotlib nbconvert ipykernel tqdm pytest
 fi
+# onnx and onnxruntime: python/tests/test_onnx.py runs exported models in onnxruntime.
+if ! "$venv/bin/python" -c "import onnx, onnxruntime" >/dev/null 2>&1; then
+  echo "[setup] pip install onnx onnxruntime into $venv"
+  "$venv/bin/pip" install -q "onnx==1.*" "onnxruntime==1.*"
+fi
 # The Python API from this checkout (editable: it finds the jar gradle copies into python/ferrodl/jars).
 if ! "$venv/bin/python" -c "import ferrodl.util.jvm" >/dev/null 2>&1; then
   echo "[setup] pip install -e python into $venv"
