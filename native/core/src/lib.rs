@@ -9,6 +9,7 @@ pub mod error;
 pub mod gemm;
 pub mod gradcheck;
 pub mod model;
+pub mod modelfile;
 pub mod module;
 pub mod nn;
 pub mod onnx;
