@@ -36,6 +36,8 @@ WORKLOADS = [
      "train lstm 128 spark {it_lstm}", "train lstm 128 local {it_lstm}", None),
     ("lenet_infer", "LeNet-5 inference, 10k records, batch 128, local (2 threads)",
      "infer lenet 128 {n}", "infer lenet 128 {n}", 2.0),
+    ("lenet_int8_infer", "LeNet-5 int8 inference (quantize()), 10k records, batch 128, local (2 threads)",
+     "infer lenet_int8 128 {n}", None, None),
     ("overhead_1m", "Spark overhead, 1M-parameter MLP, batch 256, local[2]",
      "train mlp1m 256 spark {it}", None, None),
     ("overhead_25m", "Spark overhead, 25M-parameter MLP, batch 256, local[2]",

@@ -33,6 +33,8 @@ object Bench {
 
   val models: Map[String, Workload] = Map(
     "lenet" -> Workload(() => LeNet5.build(10), Array(784), 10),
+    // LeNet-5 after quantize() (int8 Linear and convolutions), for `infer lenet_int8 ...`.
+    "lenet_int8" -> Workload(() => LeNet5.build(10).quantize(), Array(784), 10),
     "mlp" -> Workload(
       () =>
         Sequential()
