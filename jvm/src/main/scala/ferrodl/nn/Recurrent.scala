@@ -34,7 +34,11 @@ object Recurrent {
   def apply(maskZero: Boolean = false): Recurrent = new Recurrent(maskZero)
 
   /** What a recurrent container accepts as its one cell. */
-  private[nn] def checkCell(owner: String, module: AbstractModule, existing: scala.collection.Seq[AbstractModule]): Unit = {
+  private[nn] def checkCell(
+      owner: String,
+      module: AbstractModule,
+      existing: scala.collection.Seq[AbstractModule]
+  ): Unit = {
     require(
       module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell],
       s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell), got ${module.describe()}"
