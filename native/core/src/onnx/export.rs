@@ -223,9 +223,15 @@ impl Exporter<'_> {
             "JoinTable" => {
                 let xs = self.tensors(node, x)?;
                 let refs: Vec<&str> = xs.iter().map(String::as_str).collect();
+                // With nInputDims = n the inputs may or may not have a batch dimension in
+                // front; counting from the end gives the same axis either way.
                 let d = node.int("dimension")?;
-                let batch = i64::from(node.int_or("nInputDims", 0)? > 0);
-                let axis = if d < 0 { d } else { d - 1 + batch };
+                let n = node.int_or("nInputDims", 0)?;
+                let axis = if d < 0 || n <= 0 {
+                    d - i64::from(d > 0)
+                } else {
+                    d - 1 - n
+                };
                 Flow::Tensor(self.b.op("Concat", &refs, vec![int("axis", axis)]))
             }
             "SelectTable" => {

@@ -323,12 +323,21 @@ pub fn export_leaf(
             Ok(Some(b.op("Reshape", &[x, &s], vec![])))
         }
         "Squeeze" | "Unsqueeze" => {
-            let batch = node.int_or("numInputDims", -1)? > 0;
-            let key = if node.kind == "Squeeze" { "dim" } else { "pos" };
+            let squeeze = node.kind == "Squeeze";
+            let key = if squeeze { "dim" } else { "pos" };
             if !node.attrs.contains_key(key) {
                 return unary(b, "Squeeze");
             }
-            let a = i64s(b, &[axis(node.int(key)?, batch)]);
+            let d = node.int(key)?;
+            // With numInputDims = n, counting from the end covers inputs with and without a
+            // batch dimension (Unsqueeze's position is in the n + 1 dimensions of its output).
+            let n = node.int_or("numInputDims", -1)? + i64::from(!squeeze);
+            let ax = if d > 0 && n > i64::from(!squeeze) {
+                d - 1 - n
+            } else {
+                axis(d, false)
+            };
+            let a = i64s(b, &[ax]);
             Ok(Some(b.op(&node.kind, &[x, &a], vec![])))
         }
         "Select" => {

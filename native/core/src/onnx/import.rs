@@ -114,11 +114,9 @@ pub fn import_model(m: &ModelProto) -> Result<Imported> {
                         p.weights.extend(c.to_f32());
                         p.spec.attrs.remove("withBias");
                         skip[j] = true;
-                        for (k, o) in add.outputs.iter().enumerate() {
-                            if k == 0 {
-                                src.insert(o.clone(), Src::Piece(pieces.len()));
-                                ctx.ranks.insert(o.clone(), p.rank);
-                            }
+                        if let Some(o) = add.outputs.first() {
+                            src.insert(o.clone(), Src::Piece(pieces.len()));
+                            ctx.ranks.insert(o.clone(), p.rank);
                         }
                     }
                 }

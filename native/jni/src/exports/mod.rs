@@ -5,6 +5,7 @@ pub mod build_info;
 pub mod criterion;
 pub mod hidden_state;
 pub mod model;
+pub mod onnx;
 pub mod optim;
 pub mod quantize;
 pub mod system;
