@@ -51,6 +51,30 @@ impl Linear {
     fn weight_len(&self) -> usize {
         self.output_size * self.input_size
     }
+
+    /// Adds `gyᵀ·x` to the weight gradient and the column sums of `gy` to the bias gradient.
+    fn accumulate_grads<T: Element>(
+        &self,
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<()> {
+        let name = Module::<T>::describe(self);
+        check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
+        let x = as_batch(&name, self.input_size, input)?;
+        let gy = as_batch(&name, self.output_size, grad_output)?;
+        let (gw, gb) = grad_params.split_at_mut(self.weight_len());
+        let gw = ArrayViewMut2::from_shape((self.output_size, self.input_size), gw)
+            .map_err(|e| Error::invalid("Linear", e.to_string()))?;
+        matmul(T::one(), gy.t(), x, T::one(), gw)?;
+        if self.with_bias {
+            for (g, s) in gb.iter_mut().zip(gy.sum_axis(Axis(0)).iter()) {
+                *g += *s;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<T: Element> Module<T> for Linear {
@@ -98,6 +122,18 @@ impl<T: Element> Module<T> for Linear {
             .map_err(|e| Error::invalid("Linear", e.to_string()))
     }
 
+    /// The parameter gradients only: the first layer of a model skips the input-gradient GEMM.
+    fn backward_params(
+        &mut self,
+        _params: &[T],
+        grad_params: &mut [T],
+        input: &Tensor<T>,
+        output: &Tensor<T>,
+        grad_output: &Tensor<T>,
+    ) -> Result<()> {
+        self.accumulate_grads(grad_params, input, output, grad_output)
+    }
+
     fn backward(
         &mut self,
         params: &[T],
@@ -106,19 +142,10 @@ impl<T: Element> Module<T> for Linear {
         output: &Tensor<T>,
         grad_output: &Tensor<T>,
     ) -> Result<Tensor<T>> {
+        self.accumulate_grads(grad_params, input, output, grad_output)?;
         let name = Module::<T>::describe(self);
-        check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
         let x = as_batch(&name, self.input_size, input)?;
         let gy = as_batch(&name, self.output_size, grad_output)?;
-        let (gw, gb) = grad_params.split_at_mut(self.weight_len());
-        let gw = ArrayViewMut2::from_shape((self.output_size, self.input_size), gw)
-            .map_err(|e| Error::invalid("Linear", e.to_string()))?;
-        matmul(T::one(), gy.t(), x, T::one(), gw)?;
-        if self.with_bias {
-            for (g, s) in gb.iter_mut().zip(gy.sum_axis(Axis(0)).iter()) {
-                *g += *s;
-            }
-        }
         let mut gx = ndarray::Array2::<T>::zeros((x.dim().0, self.input_size));
         matmul(T::one(), gy, self.weight(params)?, T::zero(), gx.view_mut())?;
         gx.into_shape_with_order(input.shape())
