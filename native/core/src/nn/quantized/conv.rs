@@ -159,35 +159,57 @@ impl QuantizedSpatialConvolution {
         }
     }
 
+    /// For each output position along one axis and each kernel tap, the input index it reads,
+    /// or `usize::MAX` in the padding: `[out · k]`.
+    fn taps(
+        out: usize,
+        k: usize,
+        (stride, dilation, pad, n): (usize, usize, usize, usize),
+    ) -> Vec<usize> {
+        let mut t = Vec::with_capacity(out * k);
+        for o in 0..out {
+            for j in 0..k {
+                let at = (o * stride + j * dilation)
+                    .checked_sub(pad)
+                    .filter(|v| *v < n);
+                t.push(at.unwrap_or(usize::MAX));
+            }
+        }
+        t
+    }
+
     /// Unfolds channels `c0..c0 + cg` of one int8 image into rows `row0..` of `patches`, a
     /// `[positions, cg·kH·kW]` matrix (one row per output position, the weight's column order).
-    fn im2row(&self, g: &Geom, image: &[i8], c0: usize, patches: &mut [i8], row0: usize) {
+    /// `rows` and `cols` are the [`Self::taps`] of the two axes.
+    #[allow(clippy::too_many_arguments)]
+    fn im2row(
+        &self,
+        g: &Geom,
+        (rows, cols): (&[usize], &[usize]),
+        image: &[i8],
+        c0: usize,
+        patches: &mut [i8],
+        row0: usize,
+    ) {
         let (kw, kh) = self.c.kernel;
-        let (sw, sh) = self.c.stride;
-        let (dw, dh) = self.c.dilation;
         let cg = self.c.n_input_plane / self.c.n_group;
         let k = self.k();
         for oh in 0..g.out_h {
+            let rtaps = &rows[oh * kh..][..kh];
             for ow in 0..g.out_w {
+                let ctaps = &cols[ow * kw..][..kw];
                 let dst = &mut patches[(row0 + oh * g.out_w + ow) * k..][..k];
                 for c in 0..cg {
                     let plane = &image[(c0 + c) * g.h * g.w..][..g.h * g.w];
-                    for i in 0..kh {
+                    for (i, ih) in rtaps.iter().enumerate() {
                         let row = &mut dst[(c * kh + i) * kw..][..kw];
-                        let ih = (oh * sh + i * dh)
-                            .checked_sub(g.pad_top)
-                            .filter(|r| *r < g.h);
-                        match ih {
-                            None => row.iter_mut().for_each(|v| *v = 0),
-                            Some(ih) => {
-                                let src = &plane[ih * g.w..][..g.w];
-                                for (j, v) in row.iter_mut().enumerate() {
-                                    *v = (ow * sw + j * dw)
-                                        .checked_sub(g.pad_left)
-                                        .filter(|c| *c < g.w)
-                                        .map_or(0, |iw| src[iw]);
+                        match plane.get(ih.saturating_mul(g.w)..) {
+                            Some(src) => {
+                                for (v, iw) in row.iter_mut().zip(ctaps) {
+                                    *v = src.get(*iw).copied().unwrap_or(0);
                                 }
                             }
+                            None => row.iter_mut().for_each(|v| *v = 0),
                         }
                     }
                 }
@@ -253,6 +275,10 @@ impl<T: Element> Module<T> for QuantizedSpatialConvolution {
         let mut patches = vec![0i8; chunk * l * k];
         let mut acc = vec![0i32; chunk * l * og];
         let mut y = vec![T::zero(); n * o * l];
+        let (sw_, dw) = (self.c.stride.0, self.c.dilation.0);
+        let (sh, dh) = (self.c.stride.1, self.c.dilation.1);
+        let rows = Self::taps(g.out_h, self.c.kernel.1, (sh, dh, g.pad_top, g.h));
+        let cols = Self::taps(g.out_w, self.c.kernel.0, (sw_, dw, g.pad_left, g.w));
         for s0 in (0..n).step_by(chunk) {
             let nb = chunk.min(n - s0);
             for i in 0..nb {
@@ -262,7 +288,7 @@ impl<T: Element> Module<T> for QuantizedSpatialConvolution {
             for grp in 0..groups {
                 for i in 0..nb {
                     let image = &qimg[i * in_len..][..in_len];
-                    self.im2row(&g, image, grp * cg, &mut patches, i * l);
+                    self.im2row(&g, (&rows, &cols), image, grp * cg, &mut patches, i * l);
                 }
                 let a = &patches[..nb * l * k];
                 let wg = &qw[grp * og * k..][..og * k];

@@ -40,30 +40,36 @@ pub fn quantize_weights(w: &[f32], rows: usize, cols: usize) -> (Vec<f32>, Vec<f
 /// The weight codes of a layer's parameters as `i8`. Codes are clamped, so any buffer a user
 /// sets (even a non-integer or out-of-range one) gives a well-defined, bounded result.
 pub fn weight_codes<T: Element>(params: &[T]) -> Vec<i8> {
-    params
-        .iter()
-        .map(|v| (v.as_f64() as f32).round().clamp(-QMAX, QMAX) as i8)
-        .collect()
+    params.iter().map(|v| code(v.as_f64() as f32)).collect()
+}
+
+/// `v` rounded half away from zero and clamped to `-127..=127` (NaN gives 0), without a libm
+/// call so that the loops around it vectorise.
+#[inline(always)]
+pub fn code(v: f32) -> i8 {
+    (v + 0.5f32.copysign(v)).clamp(-QMAX, QMAX) as i8
 }
 
 /// Quantizes one sample `x` into `out` and returns its scale; fails naming `layer` when `x`
 /// holds NaN or infinity (no scale can represent it).
 pub fn quantize_sample<T: Element>(layer: &str, x: &[T], out: &mut [i8]) -> Result<f32> {
-    let mut max = 0f32;
+    // Branch-free: the largest magnitude, and whether any exponent is all ones (NaN or inf).
+    let (mut max, mut special) = (0f32, 0u32);
     for v in x {
         let a = (v.as_f64() as f32).abs();
-        if !a.is_finite() {
-            return Err(Error::invalid(
-                layer,
-                "input holds NaN or infinity, which int8 cannot represent",
-            ));
-        }
         max = max.max(a);
+        special |= u32::from(a.to_bits() >= 0x7f80_0000);
+    }
+    if special != 0 {
+        return Err(Error::invalid(
+            layer,
+            "input holds NaN or infinity, which int8 cannot represent",
+        ));
     }
     let scale = if max > 0.0 { max / QMAX } else { 1.0 };
     let inv = 1.0 / scale;
     for (o, v) in out.iter_mut().zip(x) {
-        *o = ((v.as_f64() as f32) * inv).round().clamp(-QMAX, QMAX) as i8;
+        *o = code((v.as_f64() as f32) * inv);
     }
     Ok(scale)
 }
