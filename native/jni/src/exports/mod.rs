@@ -5,7 +5,7 @@ pub mod build_info;
 pub mod criterion;
 pub mod hidden_state;
 pub mod model;
-pub mod onnx;
+pub mod model_file;
 pub mod optim;
 pub mod quantize;
 pub mod system;

@@ -169,13 +169,21 @@ public final class Native {
   /** The flat weights of that quantized model (int8 codes, per-channel scales, biases). */
   public static native float[] quantizeWeights(byte[] spec, float[] weights);
 
-  // ONNX
-  /** The ONNX model (opset 13) of {@code spec} with its weights and buffers; see docs/onnx.md. */
-  public static native byte[] exportOnnx(byte[] spec, float[] weights, float[] buffers);
+  // Model files (docs/model-format.md)
+  /**
+   * The native model file of a model: its description, weights, buffers, optimiser state (empty
+   * for none) and tags (a description whose string attributes are the tags); {@code
+   * weightsOnly} leaves the description out ({@code saveWeights}).
+   */
+  public static native byte[] modelFileEncode(
+      byte[] spec, float[] weights, float[] buffers, byte[] optimState, byte[] tags, boolean weightsOnly);
 
-  /** The description of an ONNX model's ferrodl equivalent. */
-  public static native byte[] importOnnxSpec(byte[] onnx);
+  /** A checked file's description (0; empty if weights-only), optimiser state (1) or metadata (2). */
+  public static native byte[] modelFileBytes(byte[] file, int part);
 
-  /** An ONNX model's flat weights, or with {@code buffers} its buffers, in ferrodl's layout. */
-  public static native float[] importOnnxFloats(byte[] onnx, boolean buffers);
+  /** A checked file's weights, or with {@code buffers} its buffers. */
+  public static native float[] modelFileFloats(byte[] file, boolean buffers);
+
+  /** The file's weights for the model {@code spec}, matched by tensor name and shape. */
+  public static native float[] modelFileWeightsFor(byte[] spec, byte[] file);
 }
