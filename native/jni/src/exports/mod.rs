@@ -6,6 +6,7 @@ pub mod criterion;
 pub mod hidden_state;
 pub mod model;
 pub mod model_file;
+pub mod onnx;
 pub mod optim;
 pub mod quantize;
 pub mod system;

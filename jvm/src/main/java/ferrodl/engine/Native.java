@@ -169,6 +169,16 @@ public final class Native {
   /** The flat weights of that quantized model (int8 codes, per-channel scales, biases). */
   public static native float[] quantizeWeights(byte[] spec, float[] weights);
 
+  // ONNX
+  /** The ONNX model (opset 13) of {@code spec} with its weights and buffers; see docs/onnx.md. */
+  public static native byte[] exportOnnx(byte[] spec, float[] weights, float[] buffers);
+
+  /** The description of an ONNX model's ferrodl equivalent. */
+  public static native byte[] importOnnxSpec(byte[] onnx);
+
+  /** An ONNX model's flat weights, or with {@code buffers} its buffers, in ferrodl's layout. */
+  public static native float[] importOnnxFloats(byte[] onnx, boolean buffers);
+
   // Model files (docs/model-format.md)
   /**
    * The native model file of a model: its description, weights, buffers, optimiser state (empty
