@@ -19,8 +19,8 @@ def test_a_sequence_split_in_two_continues_from_the_carried_state(sc):
     assert h.shape == (2, 4) and c.shape == (2, 4)
     np.testing.assert_allclose(h, y[:, -1, :], atol=1e-6)
     part = Recurrent().add(LSTM(3, 4))
-    part.set_weights(whole.get_weights())
     model = Sequential().add(Identity()).add(part)  # the state reaches the layer inside a model
+    model.set_weights(whole.get_weights())
     model.forward(seq[:, :4, :])
     part.set_hidden_state(part.get_hidden_state())
     np.testing.assert_allclose(model.forward(seq[:, 4:, :]), y[:, 4:, :], atol=1e-5)
