@@ -26,6 +26,8 @@ stage "scalafmt" gradle --no-daemon -q scalafmtCheck
 stage "gradle build and JVM tests" gradle --no-daemon -q assemble test
 stage "native library checks" bash scripts/check_native.sh
 stage "end-to-end on Spark" bash tests/e2e.sh
+# Faults on real executor JVMs: an executor killed during validation, the driver killed and resumed.
+stage "fault injection (local-cluster)" bash tests/faults.sh
 # Distribution (issue 11): the Scala 2.13 jar built and tested on Spark 4 (LeNet-5 end to end,
 # Java 17), the wheel with both jars in fresh venvs (pyspark 3.5 and 4), and the Maven and Gradle
 # consumer projects against the published artifact.

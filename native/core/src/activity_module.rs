@@ -6,6 +6,7 @@
 use crate::activity::Activity;
 use crate::element::Element;
 use crate::error::Result;
+use crate::memory;
 use crate::module::Module;
 use crate::rng::Rng;
 
@@ -104,7 +105,8 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
     }
     fn forward(&mut self, params: &[T], input: &Activity<T>) -> Result<Activity<T>> {
         let x = self.as_tensor(input)?;
-        Ok(Activity::Tensor(self.0.forward(params, x)?))
+        let y = memory::within_limit(|| self.0.forward(params, x));
+        Ok(Activity::Tensor(memory::named(y, || self.0.describe())?))
     }
     fn backward(
         &mut self,
@@ -119,13 +121,8 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
             self.as_tensor(output)?,
             self.as_tensor(grad_output)?,
         );
-        Ok(Activity::Tensor(self.0.backward(
-            params,
-            grad_params,
-            x,
-            y,
-            g,
-        )?))
+        let dx = memory::within_limit(|| self.0.backward(params, grad_params, x, y, g));
+        Ok(Activity::Tensor(memory::named(dx, || self.0.describe())?))
     }
     fn backward_params(
         &mut self,
@@ -140,7 +137,8 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
             self.as_tensor(output)?,
             self.as_tensor(grad_output)?,
         );
-        self.0.backward_params(params, grad_params, x, y, g)
+        let r = memory::within_limit(|| self.0.backward_params(params, grad_params, x, y, g));
+        memory::named(r, || self.0.describe())
     }
     fn set_training(&mut self, training: bool) {
         self.0.set_training(training)

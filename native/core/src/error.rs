@@ -58,6 +58,14 @@ pub enum Error {
     /// An operation was called in a state where it cannot run (e.g. backward before forward).
     #[error("{op}: {reason}")]
     IllegalState { op: String, reason: String },
+    /// A layer's allocations took the engine past `ferrodl.native.memoryLimit`.
+    #[error("native memory limit {} exceeded by layer {layer} needing {needed} bytes ({in_use} bytes in use now; raise ferrodl.native.memoryLimit or use smaller batches)", crate::memory::fmt_limit(.limit))]
+    MemoryLimit {
+        layer: String,
+        limit: usize,
+        needed: usize,
+        in_use: usize,
+    },
 }
 
 /// The result type of the engine.

@@ -8,6 +8,7 @@ pub mod element;
 pub mod error;
 pub mod gemm;
 pub mod gradcheck;
+pub mod memory;
 pub mod model;
 pub mod modelfile;
 pub mod module;

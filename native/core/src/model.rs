@@ -30,6 +30,10 @@ impl<T: Element> Model<T> {
     /// Wraps a module over activities (containers of tables, graphs) as [`Model::new`] does.
     pub fn from_block(module: Box<dyn ActivityModule<T>>, seed: u64) -> Result<Model<T>> {
         let n = module.num_params();
+        crate::memory::reserve(
+            "model (weights and gradients)",
+            n.saturating_mul(2 * std::mem::size_of::<T>()),
+        )?;
         let alloc = |what: &str| -> Result<Vec<T>> {
             let mut v = Vec::new();
             if n > crate::error::MAX_ELEMENTS || v.try_reserve_exact(n).is_err() {

@@ -39,7 +39,7 @@ impl JniError {
                 | EngineError::NonFinite { .. }
                 | EngineError::BufferSize { .. }
                 | EngineError::InvalidArgument { .. } => ILLEGAL_ARGUMENT,
-                EngineError::IllegalState { .. } => ILLEGAL_STATE,
+                EngineError::IllegalState { .. } | EngineError::MemoryLimit { .. } => ILLEGAL_STATE,
                 EngineError::UnknownLayer { .. } | EngineError::Corrupt { .. } => FERRODL_EXCEPTION,
             },
             JniError::InvalidArgument { .. } => ILLEGAL_ARGUMENT,

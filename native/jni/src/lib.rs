@@ -7,3 +7,8 @@ pub mod error;
 pub mod exports;
 pub mod guard;
 pub mod handle;
+
+/// Every allocation of the library is counted, for `ferrodl.native.memoryLimit`
+/// (see `ferrodl_core::memory`).
+#[global_allocator]
+static ALLOCATOR: ferrodl_core::memory::CountingAllocator = ferrodl_core::memory::CountingAllocator;

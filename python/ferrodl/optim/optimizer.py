@@ -97,6 +97,17 @@ class BaseOptimizer(JavaValue):
         """How many samples the last ``optimize`` left out (see ``set_drop_invalid_samples``)."""
         return int(_jvm.call(self.value, "droppedSamples"))
 
+    def set_nan_policy(self, policy):
+        """What a NaN or infinity in an iteration's loss, gradients or updated weights does: ``"fail"``
+        (the default; an error naming the iteration and the layer) or ``"skip"`` (that iteration's
+        update is dropped with a logged warning and counted in ``skipped_batches``)."""
+        _jvm.call(self.value, "setNaNPolicy", str(policy))
+        return self
+
+    def skipped_batches(self):
+        """How many iterations the last ``optimize`` skipped for NaN or infinity (see ``set_nan_policy``)."""
+        return int(_jvm.call(self.value, "skippedBatches"))
+
     def optimize(self, progress=True):
         """Trains until the end trigger; shows a live progress line (tqdm if installed). Returns the model."""
         from ferrodl.nn.layer import Layer

@@ -2,6 +2,7 @@
 
 use crate::element::Element;
 use crate::error::{Error, Result};
+use crate::memory;
 use crate::module::Module;
 use crate::rng::Rng;
 use crate::tensor::Tensor;
@@ -81,7 +82,8 @@ impl<T: Element> Module<T> for Sequential<T> {
         self.outputs.clear();
         for (i, (child, (o, n))) in self.children.iter_mut().zip(ranges).enumerate() {
             let x = if i == 0 { input } else { &self.outputs[i - 1] };
-            let y = child.forward(&params[o..o + n], x)?;
+            let y = memory::within_limit(|| child.forward(&params[o..o + n], x));
+            let y = memory::named(y, || child.describe())?;
             self.outputs.push(y);
         }
         Ok(self
@@ -107,13 +109,14 @@ impl<T: Element> Module<T> for Sequential<T> {
         for i in (0..self.children.len()).rev() {
             let (o, n) = ranges[i];
             let x = if i == 0 { input } else { &self.outputs[i - 1] };
-            grad = self.children[i].backward(
+            let child = &mut self.children[i];
+            let (p, gp, y) = (
                 &params[o..o + n],
                 &mut grad_params[o..o + n],
-                x,
                 &self.outputs[i],
-                &grad,
-            )?;
+            );
+            let r = memory::within_limit(|| child.backward(p, gp, x, y, &grad));
+            grad = memory::named(r, || child.describe())?;
         }
         Ok(grad)
     }
@@ -143,10 +146,13 @@ impl<T: Element> Module<T> for Sequential<T> {
                 &mut grad_params[o..o + n],
                 &self.outputs[i],
             );
+            let child = &mut self.children[i];
             if i == first {
-                return self.children[i].backward_params(p, gp, x, y, &grad);
+                let r = memory::within_limit(|| child.backward_params(p, gp, x, y, &grad));
+                return memory::named(r, || child.describe());
             }
-            grad = self.children[i].backward(p, gp, x, y, &grad)?;
+            let r = memory::within_limit(|| child.backward(p, gp, x, y, &grad));
+            grad = memory::named(r, || child.describe())?;
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 pub mod build_info;
 pub mod criterion;
 pub mod hidden_state;
+pub mod memory;
 pub mod model;
 pub mod model_file;
 pub mod onnx;

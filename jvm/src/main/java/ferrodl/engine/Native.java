@@ -26,10 +26,22 @@ public final class Native {
 
   public static native String version();
 
+  /** The library's build facts as {@code key=value} lines (see {@code ferrodl.Version}). */
+  public static native String buildInfo();
+
   public static native void testPanic(String message);
 
   /** Native objects (models, criterions, methods) created and not yet freed: for leak checks. */
   public static native long liveHandles();
+
+  /**
+   * Caps the engine's native heap ({@code ferrodl.native.memoryLimit}: bytes, or with a k, m or g
+   * suffix; "0" removes the cap); returns the bytes. See {@code ferrodl.engine.MemoryLimit}.
+   */
+  public static native long setMemoryLimit(String limit);
+
+  /** The bytes the engine's allocations hold now. */
+  public static native long memoryInUse();
 
   // Models
   public static native long createModel(byte[] spec, long seed);

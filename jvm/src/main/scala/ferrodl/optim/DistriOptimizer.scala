@@ -36,6 +36,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
   override private[optim] def conf(key: String): Option[String] = sys.props.get(key).orElse(sc.getConf.getOption(key))
 
   override private[optim] def prepare(): Long = {
+    ferrodl.engine.MemoryLimit.sync()
     FileIO.useSparkContext(sc)
     DistriOptimizer.releaseWorkersOnStop(sc)
     partitions = conf("spark.ferrodl.partitions").map(_.trim.toInt).getOrElse(math.max(1, sc.defaultParallelism))
@@ -101,20 +102,33 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
           }
           if (b == 0 || block.count == 0) Iterator.empty
           else {
+            ferrodl.engine.MemoryLimit.sync()
             val f0 = System.nanoTime()
             val st = bc.value
             val f1 = System.nanoTime()
             val (x, y) = block.batchAt(iteration, b, seed * 7919L + pid)
             val grads = new Array[Float](st.weights.length)
             var newBuffers: Array[Float] = Array.emptyFloatArray
-            val (loss, norm) = Executors.withWorker(k, spec, Some(crit)) { worker =>
-              worker.model.setState(st)
-              val r =
-                worker.model.trainBatchActivity(worker.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
-              newBuffers = worker.model.getBuffers()
-              r
+            try {
+              val (loss, norm) = Executors.withWorker(k, spec, Some(crit)) { worker =>
+                worker.model.setState(st)
+                val r =
+                  worker.model.trainBatchActivity(
+                    worker.criterion.get,
+                    x,
+                    y,
+                    grads,
+                    (seed * 31 + iteration) * 8191 + pid
+                  )
+                newBuffers = worker.model.getBuffers()
+                r
+              }
+              Iterator.single(pid -> new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
+            } catch {
+              case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
+                val part = NaNPolicy.failedPart(e, s"partition $pid", st.weights.length, st.buffers.length, b)
+                Iterator.single(pid -> part)
             }
-            Iterator.single(pid -> new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
           }
         }
       val part = GradientTree.sum(perPartition, parts)

@@ -17,11 +17,15 @@ final class GradPart(
     var broadcastNanos: Long = 0L
 ) extends Serializable {
 
+  /** A replica's non-finite error (see [[NaNPolicy]]), or null; the first one met is kept. */
+  var nonFinite: String = null
+
   def merge(o: GradPart): GradPart = {
     var i = 0
     while (i < grads.length) { grads(i) += o.grads(i); i += 1 }
     i = 0
     while (i < buffers.length) { buffers(i) += o.buffers(i); i += 1 }
+    if (nonFinite == null) nonFinite = o.nonFinite
     parts += o.parts
     lossSum += o.lossSum
     norm += o.norm

@@ -29,6 +29,7 @@ class LocalOptimizer(
   private var pool: ExecutorService = _
 
   override private[optim] def prepare(): Long = {
+    ferrodl.engine.MemoryLimit.sync()
     val sorted = DataBlock.pack(samples.iterator, 0, dropInvalidSamples)
     droppedSamples = sorted.dropped.toLong
     val n = math.min(threads, math.max(1, sorted.count))
@@ -67,9 +68,14 @@ class LocalOptimizer(
             val w = workers(pid)
             w.model.setState(state)
             val grads = new Array[Float](state.weights.length)
-            val (loss, norm) =
-              w.model.trainBatchActivity(w.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
-            Some(new GradPart(grads, w.model.getBuffers(), 1, loss, norm, b, 0L, System.nanoTime() - t0))
+            try {
+              val (loss, norm) =
+                w.model.trainBatchActivity(w.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
+              Some(new GradPart(grads, w.model.getBuffers(), 1, loss, norm, b, 0L, System.nanoTime() - t0))
+            } catch {
+              case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
+                Some(NaNPolicy.failedPart(e, s"thread $pid", state.weights.length, state.buffers.length, b))
+            }
           }
         }
       })

@@ -137,6 +137,19 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   /** How many samples the last run left out (see [[setDropInvalidSamples]]). */
   @volatile var droppedSamples: Long = 0L
 
+  private[optim] var nanPolicy: Option[String] = None
+
+  /**
+   * What a NaN or infinity in an iteration's loss, gradients or updated weights does: `"fail"`
+   * (the default; an error naming the iteration and the layer) or `"skip"` (that iteration's
+   * update is dropped with a logged warning and counted in [[skippedBatches]]). Without a call,
+   * the `ferrodl.nanPolicy` system property or Spark configuration key decides.
+   */
+  def setNaNPolicy(policy: String): this.type = { nanPolicy = Some(NaNPolicy.parse(policy, "setNaNPolicy")); this }
+
+  /** How many iterations the last run skipped for NaN or infinity (see [[setNaNPolicy]]). */
+  @volatile var skippedBatches: Long = 0L
+
   /**
    * Continues from the latest complete checkpoint in `path`: loads the model's weights and
    * buffers and the optimisation method with its state and progress. The checkpoint must be of

@@ -63,6 +63,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       )
       opt.timings = Vector.empty
       opt.retries = 0
+      opt.skippedBatches = 0L
       loop(numSamples)
       model.setState(ModelState(weights, buffers))
       methods.store(progress)
@@ -75,6 +76,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
 
   private def loop(numSamples: Long): Unit = {
     val policy = RetryPolicy.current(opt.conf)
+    val skipNaN = NaNPolicy.current(opt) == NaNPolicy.Skip
     var failures = 0
     var lastFailure = 0L
     val start = System.nanoTime()
@@ -87,10 +89,21 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
         try {
           val part = opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label)
           val t2 = System.nanoTime()
-          normalise(part)
           val rate = methods.currentRate(progress.epoch)
-          val evaluations = stepMethods(part, label)
-          Some((part, t2, rate, evaluations))
+          NaNPolicy.problemOf(part, model, lossOf(part)) match {
+            case Some(problem) => Some((part, t2, rate, 0, Some(nonFinite(label, problem, skipNaN))))
+            case None =>
+              normalise(part)
+              // Under "skip", a step that makes a weight non-finite is undone: weights and state.
+              val saved = if (skipNaN) Some((weights.clone(), methods.entries.map(_.native.getState()))) else None
+              val evaluations = stepMethods(part, label)
+              val problem = NaNPolicy.problemOfWeights(weights, model).map(nonFinite(label, _, skipNaN))
+              for (_ <- problem; (w, states) <- saved) {
+                weights = w
+                methods.entries.zip(states).foreach { case (e, st) => e.native.setState(st) }
+              }
+              Some((part, t2, rate, evaluations, problem))
+          }
         } catch {
           case e: Exception if opt.retryable(e) =>
             if (t0 - lastFailure > policy.intervalSeconds * 1000000000L) failures = 0
@@ -105,11 +118,11 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
             reload()
             None
         }
-      computed.foreach { case (part, t2, rate, evaluations) =>
-        if (buffers.nonEmpty) buffers = part.buffers.map(_ / part.parts)
+      computed.foreach { case (part, t2, rate, evaluations, skipped) =>
+        if (buffers.nonEmpty && skipped.isEmpty) buffers = part.buffers.map(_ / part.parts)
         val t3 = System.nanoTime()
-        val loss = lossOf(part)
-        if (monitor.contains("Loss")) methods.observe(loss)
+        val loss = if (skipped.isEmpty) lossOf(part) else progress.loss
+        if (monitor.contains("Loss") && skipped.isEmpty) methods.observe(loss)
         val timing = IterationTiming(
           part.fetchNanos / 1e6 + part.broadcastNanos / 1e6,
           part.computeNanos / 1e6,
@@ -128,8 +141,9 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
         )
         opt.status =
           f"epoch ${progress.epoch} $records/$numSamples iteration ${progress.iteration} loss $loss%.5f $throughput%.0f records/s"
-        if (!java.lang.Double.isFinite(loss)) {
-          throw new IllegalStateException(s"loss became $loss at $label; lower the learning rate")
+        skipped.foreach { problem =>
+          opt.skippedBatches += 1
+          log.warn(s"$problem; skipped this iteration's update (nanPolicy skip, ${opt.skippedBatches} skipped)")
         }
         val epochDone = records >= numSamples
         val done = progress.iteration
@@ -151,11 +165,21 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           )
           epochStart = System.nanoTime()
         }
-        summarise(done, loss, throughput, rate, part.grads)
+        if (skipped.isEmpty) summarise(done, loss, throughput, rate, part.grads)
         validate(done)
         saveCheckpoint()
       }
     }
+  }
+
+  /**
+   * An iteration's non-finite problem: under the "fail" policy an error naming the iteration and
+   * the layer; under "skip" its text for the warning.
+   */
+  private def nonFinite(label: String, problem: String, skip: Boolean): String = {
+    val text = s"NaN or infinity at $label: $problem"
+    if (skip) text
+    else throw new IllegalArgumentException(s"""$text (Optimizer.setNaNPolicy("skip") skips such iterations)""")
   }
 
   /** Divides the gradient sum by the loss normaliser (the records, or what the criterion says). */
@@ -220,6 +244,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
 
   private def validate(step: Int): Unit = opt.validation.foreach { v =>
     if (v.trigger(progress.triggerState)) {
+      log.info(s"Validating after iteration $step")
       model.setState(ModelState(weights, buffers))
       val results = v.run(model)
       results.foreach { case (r, m) => log.info(s"${m.format()} is $r") }

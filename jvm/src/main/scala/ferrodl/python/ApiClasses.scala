@@ -62,6 +62,7 @@ private[python] object ApiClasses {
       "TrainingLoop",
       "Executors",
       "RetryPolicy",
+      "NaNPolicy",
       "Validation",
       "Hyper",
       "Fans",

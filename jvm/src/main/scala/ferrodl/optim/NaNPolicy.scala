@@ -1,0 +1,95 @@
+package ferrodl.optim
+
+import ferrodl.nn.abstractnn.AbstractModule
+
+/**
+ * What training does when a NaN or an infinity appears in an iteration's loss, gradients or
+ * updated weights (`Optimizer.setNaNPolicy`, or the `ferrodl.nanPolicy` system property or
+ * Spark configuration key, default `fail`):
+ *  - `fail` stops training with an `IllegalArgumentException` that names the iteration and the
+ *    layer (for gradients and weights, the first layer whose slice holds the value);
+ *  - `skip` drops that iteration's update (weights, buffers and the method's state stay as they
+ *    were), logs a warning with the same text and counts it in `Optimizer.skippedBatches`.
+ *
+ * NaN or infinity in the training data itself is found per row before training starts (an error
+ * naming the partition and row, or `setDropInvalidSamples(true)` to leave such rows out).
+ */
+private[optim] object NaNPolicy {
+  val Fail = "fail"
+  val Skip = "skip"
+  val names: Seq[String] = Seq(Fail, Skip)
+
+  def parse(policy: String, source: String): String = {
+    val p = Option(policy).map(_.trim.toLowerCase(java.util.Locale.ROOT)).getOrElse("")
+    require(names.contains(p), s"$source must be one of ${names.mkString(", ")}, got '$policy'")
+    p
+  }
+
+  /** The policy in force: the optimizer's own, else `ferrodl.nanPolicy`, else `fail`. */
+  def current(opt: Optimizer): String =
+    opt.nanPolicy.getOrElse(
+      opt
+        .conf("ferrodl.nanPolicy")
+        .orElse(opt.conf("spark.ferrodl.nanPolicy"))
+        .map(parse(_, "ferrodl.nanPolicy"))
+        .getOrElse(Fail)
+    )
+
+  /** The engine's "... non-finite value ..." errors (its `NonFinite` error). */
+  def isNonFinite(e: Throwable): Boolean =
+    e.isInstanceOf[IllegalArgumentException] && Option(e.getMessage).exists(_.contains("non-finite value"))
+
+  private val FlatIndex = """(?s).*gradient contains a non-finite value.* at flat index (\d+).*""".r
+
+  /**
+   * A replica's result for a batch whose forward or backward met a non-finite value: no gradient,
+   * the engine's message (with the layer that owns a gradient's flat index) for the driver.
+   */
+  def failedPart(e: Throwable, where: String, numWeights: Int, numBuffers: Int, count: Long): GradPart = {
+    val part = new GradPart(new Array[Float](numWeights), new Array[Float](numBuffers), 1, 0.0, 0.0, count, 0L, 0L)
+    part.nonFinite = s"$where: ${e.getMessage}"
+    part
+  }
+
+  /** The innermost layer whose slice of the flat buffer holds `index`. */
+  def layerAt(model: AbstractModule, index: Int): String =
+    model.parameterRanges
+      .filter { case (_, o, n) => index >= o && index < o + n }
+      .lastOption
+      .map { case (m, o, _) => s"layer ${m.getName()} (its parameter ${index - o})" }
+      .getOrElse(s"flat index $index")
+
+  /** The first non-finite value of `values`, or -1. */
+  def firstNonFinite(values: Array[Float]): Int = {
+    var i = 0
+    while (i < values.length) {
+      if (java.lang.Float.isNaN(values(i)) || java.lang.Float.isInfinite(values(i))) return i
+      i += 1
+    }
+    -1
+  }
+
+  /**
+   * What is wrong with an iteration's summed result, if anything: a replica's engine error, the
+   * loss, or the summed gradient; each names the layer where it can.
+   */
+  def problemOf(part: GradPart, model: AbstractModule, loss: Double): Option[String] =
+    Option(part.nonFinite)
+      .map { m =>
+        m match {
+          case FlatIndex(i) => s"$m (${layerAt(model, i.toInt)})"
+          case _ => m
+        }
+      }
+      .orElse(if (java.lang.Double.isFinite(loss)) None else Some(s"the loss is $loss"))
+      .orElse {
+        val i = firstNonFinite(part.grads)
+        if (i < 0) None else Some(s"the summed gradient is ${part.grads(i)} in ${layerAt(model, i)}")
+      }
+
+  /** What is wrong with the weights after an update, if anything. */
+  def problemOfWeights(weights: Array[Float], model: AbstractModule): Option[String] = {
+    val i = firstNonFinite(weights)
+    if (i < 0) None else Some(s"the update made a weight ${weights(i)} in ${layerAt(model, i)}")
+  }
+}
