@@ -15,6 +15,8 @@ import re
 import subprocess
 import sys
 
+import layers  # noqa: E402  (bench/layers.py, next to this file)
+
 # (key, title, ferrodl workload, torch workload or None, target ratio or None). "{it}" and
 # "{n}" are filled in with the iteration and record counts (smaller with --smoke).
 WORKLOADS = [
@@ -156,6 +158,7 @@ def report(results, out_dir, stem):
             cells = [f"{r[b]['median']:.1f} ({100 * r[b]['median'] / PEAK_GFLOPS:.0f}%)" if r.get(b) else "—"
                      for b in ("mkl", "rust", "torch")]
             lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    lines += layers.report_lines(results)
     md = os.path.join(out_dir, stem + ".md")
     with open(md, "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -186,6 +189,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--torch-python", default=None, help="python with torch (none: ferrodl only)")
     p.add_argument("--gemm-bin", default=None)
+    p.add_argument("--layer-bin", default=None, help="the layer_bench example (per-layer rows)")
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--only", default=None, help="comma-separated workload keys")
@@ -243,6 +247,8 @@ def main():
         print(f"no GEMM benchmark at {a.gemm_bin}: skipping GEMM", file=sys.stderr)
     elif a.gemm_bin:
         run_gemm(a.gemm_bin, a.torch_python, 1 if a.smoke else a.reps, results)
+    if a.layer_bin and os.path.exists(a.layer_bin) and (not only or "layers" in only):
+        layers.run_layers(a.layer_bin, a.torch_python, 1 if a.smoke else a.reps, a.smoke, results)
     print("wrote " + report(results, a.out, stem))
     failed = [k for k, r in raw.items() if not r["ferrodl"]]
     if a.smoke and failed:

@@ -22,9 +22,10 @@ if [ $torch = 1 ] && ! "$tv/bin/python" -c "import torch" 2>/dev/null; then
   "$tv/bin/pip" install -q torch numpy
 fi
 gradle --no-daemon -q assemble
-cargo build -q --release -p ferrodl-core --example gemm_bench
+cargo build -q --release -p ferrodl-core --example gemm_bench --example layer_bench
 torch_args=()
 [ $torch = 1 ] && torch_args=(--torch-python "$tv/bin/python")
 exec "$PYSPARK_PYTHON" bench/driver.py --gemm-bin "${CARGO_TARGET_DIR:-target}/release/examples/gemm_bench" \
+  --layer-bin "${CARGO_TARGET_DIR:-target}/release/examples/layer_bench" \
   "${torch_args[@]}" "${args[@]}" -- "$SPARK_HOME/bin/spark-submit" --master 'local[2]' \
   --driver-memory 4g --jars "$FERRODL_JAR" --class ferrodl.examples.Bench "$FERRODL_EXAMPLES_JAR"
