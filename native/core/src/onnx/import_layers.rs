@@ -57,7 +57,7 @@ pub fn linear(ctx: &Ctx, n: &NodeProto) -> Result<Piece> {
             let beta = attr_f(n, "beta", 1.0) as f32;
             let v = floats(t);
             match v.len() {
-                1 => w.extend(std::iter::repeat(beta * v[0]).take(out)),
+                1 => w.extend(std::iter::repeat_n(beta * v[0], out)),
                 l if l == out => w.extend(v.iter().map(|x| beta * x)),
                 l => return Err(bad(format!("C has {l} elements, expected {out} or 1"))),
             }

@@ -111,4 +111,7 @@ object Module {
 
   /** BigDL's older name for `loadModule`. */
   def load(path: String): AbstractModule = ModelFile.load(path)
+
+  /** Imports an ONNX model (see docs/onnx.md): an ordinary ferrodl model that trains. */
+  def loadONNX(path: String): AbstractModule = Onnx.load(path)
 }

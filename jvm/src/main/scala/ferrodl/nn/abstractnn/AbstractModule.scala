@@ -176,6 +176,11 @@ abstract class AbstractModule extends Serializable {
   /** An int8 copy of this model for inference (BigDL's `quantize()`; see `ferrodl.nn.Quantize`). */
   def quantize(): AbstractModule = ferrodl.nn.Quantize(this)
 
+  /** Exports the model as ONNX (opset 13) to `path`; see docs/onnx.md and `Module.loadONNX`. */
+  def saveONNX(path: String, overWrite: Boolean = false): this.type = {
+    ferrodl.nn.Onnx.save(this, path, overWrite); this
+  }
+
   /** BigDL's older name for `saveModule`. */
   def save(path: String, overWrite: Boolean = false): this.type = saveModule(path, overWrite)
 
