@@ -216,6 +216,13 @@ class Layer(JavaValue):
 
     saveModel = save
 
+    def save_onnx(self, path, over_write=False):
+        """Exports the model as ONNX (opset 13); see ``ferrodl.nn.onnx`` and docs/onnx.md."""
+        from ferrodl.nn.onnx import save_onnx
+        return save_onnx(self, path, over_write)
+
+    saveONNX = save_onnx
+
     @staticmethod
     def load(path):
         """A model saved with ``save`` (from Python or Scala)."""

@@ -51,6 +51,14 @@ class Model(Layer):
 
     load = loadModel
 
+    @staticmethod
+    def load_onnx(path, bigdl_type="float"):
+        """An ONNX model as a ferrodl model (see ``ferrodl.nn.onnx`` and docs/onnx.md)."""
+        from ferrodl.nn.onnx import load_onnx
+        return load_onnx(path)
+
+    loadONNX = load_onnx
+
     def node(self, name):
         return Node(jvalue=_jvm.call(self.value, "node", name))
 
