@@ -43,6 +43,7 @@ private[python] object ApiClasses {
       "MethodSet",
       "SpecModule",
       "ModelFile",
+      "Onnx",
       "Module",
       "SpecOptimMethod",
       "OptimMethodFile",
