@@ -136,16 +136,23 @@ impl<T: Element> Module<T> for BatchNormalization {
             }
             self.saved.clear();
         }
+        // Channel c's values are `batch` contiguous planes: sums accumulate in f64 plane by
+        // plane, and the element-wise passes run in T, so both vectorise.
+        let planes = |c: usize| (0..batch).map(move |b| idx(b, c, 0)..idx(b, c, plane));
         for c in 0..self.n {
             let (mean, invstd) = if self.training {
-                let values = (0..batch).flat_map(|b| (0..plane).map(move |i| (b, i)));
-                let mean = values
-                    .clone()
-                    .map(|(b, i)| x[idx(b, c, i)].as_f64())
-                    .sum::<f64>()
-                    / m as f64;
-                let var = values
-                    .map(|(b, i)| (x[idx(b, c, i)].as_f64() - mean).powi(2))
+                let sum: f64 = planes(c)
+                    .map(|r| x[r].iter().map(|v| v.as_f64()).sum::<f64>())
+                    .sum();
+                let mean = sum / m as f64;
+                let mean_t = T::lit(mean);
+                // Two passes, as before: the variance of values far from zero stays exact.
+                let var = planes(c)
+                    .map(|r| {
+                        x[r].iter()
+                            .map(|v| (*v - mean_t).as_f64().powi(2))
+                            .sum::<f64>()
+                    })
                     .sum::<f64>()
                     / m as f64;
                 let mo = self.momentum;
@@ -161,10 +168,10 @@ impl<T: Element> Module<T> for BatchNormalization {
                 )
             };
             let (w, b) = self.affine_of(params, c);
-            for bi in 0..batch {
-                for i in 0..plane {
-                    let k = idx(bi, c, i);
-                    y[k] = T::lit((x[k].as_f64() - mean) * invstd * w + b);
+            let (mean_t, scale, shift) = (T::lit(mean), T::lit(invstd * w), T::lit(b));
+            for r in planes(c) {
+                for (o, v) in y[r.clone()].iter_mut().zip(&x[r]) {
+                    *o = (*v - mean_t) * scale + shift;
                 }
             }
         }
@@ -202,28 +209,32 @@ impl<T: Element> Module<T> for BatchNormalization {
                 )
             };
             let (w, _) = self.affine_of(params, c);
-            let (mut sum_dy, mut sum_dy_xhat) = (0.0, 0.0);
-            for b in 0..batch {
-                for i in 0..plane {
-                    let k = idx(b, c, i);
-                    sum_dy += gy[k].as_f64();
-                    sum_dy_xhat += gy[k].as_f64() * (x[k].as_f64() - mean) * invstd;
+            let mean_t = T::lit(mean);
+            let planes = (0..batch).map(|b| idx(b, c, 0)..idx(b, c, plane));
+            let (mut sum_dy, mut sum_dy_xc) = (0.0, 0.0);
+            for r in planes.clone() {
+                for (g, v) in gy[r.clone()].iter().zip(&x[r]) {
+                    sum_dy += g.as_f64();
+                    sum_dy_xc += (*g * (*v - mean_t)).as_f64();
                 }
             }
+            let sum_dy_xhat = sum_dy_xc * invstd;
             if self.affine {
                 grad_params[c] += T::lit(sum_dy_xhat);
                 grad_params[self.n + c] += T::lit(sum_dy);
             }
-            for b in 0..batch {
-                for i in 0..plane {
-                    let k = idx(b, c, i);
-                    let g = if self.training {
-                        let xhat = (x[k].as_f64() - mean) * invstd;
-                        w * invstd * (gy[k].as_f64() - sum_dy / m - xhat * sum_dy_xhat / m)
-                    } else {
-                        w * invstd * gy[k].as_f64()
-                    };
-                    gx[k] = T::lit(g);
+            // gx = a·gy + b·(x - mean) + c (in training; a·gy in evaluation).
+            let a = w * invstd;
+            let (bx, c0) = if self.training {
+                (-a * invstd * sum_dy_xhat / m, -a * sum_dy / m)
+            } else {
+                (0.0, 0.0)
+            };
+            let (a, bx, c0) = (T::lit(a), T::lit(bx), T::lit(c0));
+            for r in planes {
+                let out = gx[r.clone()].iter_mut().zip(&gy[r.clone()]).zip(&x[r]);
+                for ((o, g), v) in out {
+                    *o = a * *g + bx * (*v - mean_t) + c0;
                 }
             }
         }
