@@ -52,3 +52,9 @@ def jar_path():
         return bundled[-1]
     candidate = os.path.join(_HERE, "..", "..", "build", "libs", f"ferrodl-spark_{scala}-{__version__}.jar")
     return os.path.normpath(candidate)
+
+
+def version():
+    """ferrodl's version and the native library's build facts (see ``ferrodl.util.build_info``)."""
+    from ferrodl.util.build_info import version as _version
+    return _version()
