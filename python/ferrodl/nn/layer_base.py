@@ -216,6 +216,20 @@ class Layer(JavaValue):
 
     saveModel = save
 
+    def save_weights(self, path, over_write=False):
+        """Writes the weights and buffers alone (see ``ferrodl.nn.model_file``)."""
+        from ferrodl.nn.model_file import save_weights
+        return save_weights(self, path, over_write)
+
+    saveWeights = save_weights
+
+    def load_weights(self, path):
+        """Loads weights written by ``save_weights``, checked by tensor name and shape."""
+        from ferrodl.nn.model_file import load_weights
+        return load_weights(self, path)
+
+    loadWeights = load_weights
+
     def save_onnx(self, path, over_write=False):
         """Exports the model as ONNX (opset 13); see ``ferrodl.nn.onnx`` and docs/onnx.md."""
         from ferrodl.nn.onnx import save_onnx

@@ -1,57 +1,120 @@
 package ferrodl.nn
 
-import java.io.{ByteArrayOutputStream, DataOutputStream}
 import java.nio.charset.StandardCharsets
 import java.util.zip.CRC32
 
+import ferrodl.engine.Native
 import ferrodl.nn.abstractnn.AbstractModule
 import ferrodl.optim.ModelState
 import ferrodl.utils.{ByteReader, CorruptDataException, FileIO}
 
 /**
- * A saved model: its description, flat weights and flat buffers, with a CRC-32 of the whole.
+ * A saved model in the native model file (docs/model-format.md): a FlatBuffers file the engine
+ * writes and verifies, holding the description as tables, the flat weights with per-tensor
+ * names and shapes, the buffers, optional optimiser state, metadata and a CRC-32 of the payload.
+ * Files of the older JVM format `FDLM` (version 1) still load.
  *
- * {{{
- * file := "FDLM" version:u16 spec:bytes weights:floats buffers:floats crc32:u32
- * bytes := n:i32 u8*n ; floats := n:i32 f32*n (big-endian)
- * }}}
- * Loading checks the checksum and every length before building anything; the engine then
- * checks the weight count against the description.
+ * Every failure to load is a [[CorruptDataException]] naming the file and what is wrong
+ * ("truncated at byte N", "checksum mismatch", "unknown layer type 'X'", "weight count M does
+ * not match the graph's N", features a newer ferrodl requires).
  */
 object ModelFile {
-  val Magic: Array[Byte] = "FDLM".getBytes(StandardCharsets.US_ASCII)
-  val Version: Int = 1
 
-  def encode(spec: SpecNode, state: ModelState): Array[Byte] = {
-    val bytes = new ByteArrayOutputStream()
-    val out = new DataOutputStream(bytes)
-    out.write(Magic)
-    out.writeShort(Version)
-    val s = spec.encode()
-    out.writeInt(s.length)
-    out.write(s)
-    writeFloats(out, state.weights)
-    writeFloats(out, state.buffers)
-    out.flush()
-    val crc = new CRC32()
-    crc.update(bytes.toByteArray)
-    out.writeInt(crc.getValue.toInt)
-    out.flush()
-    bytes.toByteArray
-  }
+  /** The magic of the old JVM-encoded format, still read. */
+  val LegacyMagic: Array[Byte] = "FDLM".getBytes(StandardCharsets.US_ASCII)
 
-  private[ferrodl] def writeFloats(out: DataOutputStream, a: Array[Float]): Unit = {
-    out.writeInt(a.length)
-    val b = java.nio.ByteBuffer.allocate(4 * a.length)
-    b.asFloatBuffer().put(a)
-    out.write(b.array())
-  }
+  /** The FlatBuffers file identifier of the native format (bytes 4 to 8). */
+  val Identifier: Array[Byte] = "FDLF".getBytes(StandardCharsets.US_ASCII)
 
+  /** What a model file holds, decoded. `spec` is empty for a weights-only file. */
+  final case class Contents(
+      spec: Option[SpecNode],
+      state: ModelState,
+      optimState: Option[Array[Byte]],
+      ferrodlVersion: String,
+      createdUnixMs: Long,
+      tags: Map[String, String]
+  )
+
+  private def tagsSpec(tags: Map[String, String]): Array[Byte] =
+    SpecNode("Tags", "", tags.toSeq.sortBy(_._1).map { case (k, v) => k -> (SpecAttr.Str(v): SpecAttr) }, Nil)
+      .encode()
+
+  /** A model file of `spec` with its state, optionally the optimiser's state and user tags. */
+  def encode(
+      spec: SpecNode,
+      state: ModelState,
+      optimState: Option[Array[Byte]] = None,
+      tags: Map[String, String] = Map.empty
+  ): Array[Byte] =
+    Native.modelFileEncode(
+      spec.encode(),
+      state.weights,
+      state.buffers,
+      optimState.getOrElse(Array.emptyByteArray),
+      tagsSpec(tags),
+      false
+    )
+
+  /** A weights-only file (`saveWeights`): the tensors of `spec`, named by path, without it. */
+  def encodeWeights(spec: SpecNode, state: ModelState): Array[Byte] =
+    Native.modelFileEncode(spec.encode(), state.weights, state.buffers, Array.emptyByteArray, tagsSpec(Map.empty), true)
+
+  private def isLegacy(bytes: Array[Byte]): Boolean =
+    bytes.length >= 4 && java.util.Arrays.equals(bytes.take(4), LegacyMagic)
+
+  /** Runs a native read, turning the engine's errors into a [[CorruptDataException]] naming `what`. */
+  private def checked[A](what: String)(f: => A): A =
+    try f
+    catch {
+      case e @ (_: ferrodl.FerrodlException | _: IllegalArgumentException) =>
+        val c = new CorruptDataException(s"$what: ${e.getMessage}")
+        c.initCause(e)
+        throw c
+    }
+
+  /** Everything a file holds, checked (the old `FDLM` format too, without metadata). */
+  def read(bytes: Array[Byte], what: String): Contents =
+    if (isLegacy(bytes)) {
+      val (spec, state) = decodeV1(bytes, what)
+      Contents(Some(spec), state, None, "", 0L, Map.empty)
+    } else
+      checked(what) {
+        if (bytes.length >= 8 && !java.util.Arrays.equals(bytes.slice(4, 8), Identifier)) {
+          throw new CorruptDataException(s"$what: not a ferrodl model file (neither FDLF nor the older FDLM)")
+        }
+        val specBytes = Native.modelFileBytes(bytes, 0)
+        val spec = if (specBytes.isEmpty) None else Some(SpecNode.decode(specBytes, s"$what (model description)"))
+        val optim = Native.modelFileBytes(bytes, 1)
+        val meta = SpecNode.decode(Native.modelFileBytes(bytes, 2), s"$what (metadata)")
+        val attrs = meta.attrs.toMap
+        Contents(
+          spec,
+          ModelState(Native.modelFileFloats(bytes, false), Native.modelFileFloats(bytes, true)),
+          if (optim.isEmpty) None else Some(optim),
+          attrs.get("ferrodlVersion").collect { case SpecAttr.Str(v) => v }.getOrElse(""),
+          attrs.get("createdUnixMs").collect { case SpecAttr.Ints(v) if v.nonEmpty => v.head }.getOrElse(0L),
+          meta.children
+            .map(t => t.name -> t.attrs.collectFirst { case ("value", SpecAttr.Str(v)) => v }.getOrElse(""))
+            .toMap
+        )
+      }
+
+  /** The description and state of a model file (either format). */
   def decode(bytes: Array[Byte], what: String): (SpecNode, ModelState) = {
+    val c = read(bytes, what)
+    val spec = c.spec.getOrElse(
+      throw new CorruptDataException(s"$what: a weights-only file (saveWeights) holds no model; use loadWeights")
+    )
+    (spec, c.state)
+  }
+
+  /** The old JVM format: "FDLM" version:u16 spec:bytes weights:floats buffers:floats crc32:u32. */
+  private def decodeV1(bytes: Array[Byte], what: String): (SpecNode, ModelState) = {
     val in = new ByteReader(bytes, what)
-    in.magic(Magic)
+    in.magic(LegacyMagic)
     val v = in.u16("version")
-    if (v > Version) in.fail(s"written by a newer ferrodl (format version $v, this one reads up to $Version)")
+    if (v != 1) in.fail(s"unknown FDLM version $v")
     if (bytes.length < 4 + 2 + 4) in.fail("truncated: no checksum")
     val crc = new CRC32()
     crc.update(bytes, 0, bytes.length - 4)
@@ -75,6 +138,32 @@ object ModelFile {
   def load(path: String): AbstractModule = {
     val (spec, state) = decode(FileIO.readAll(path), path)
     new SpecModule(spec).setState(state)
+  }
+
+  /** Writes `model`'s weights and buffers, named by layer path, without its description. */
+  def saveWeights(model: AbstractModule, path: String, overWrite: Boolean): Unit =
+    FileIO.writeAtomically(path, encodeWeights(model.toSpec, model.getState()), overWrite)
+
+  /**
+   * Loads weights written by `saveWeights` (or a whole model file) into `model`: every tensor
+   * must be in the file under the same layer path with the same shape; buffers load when the
+   * file has the model's number of them.
+   */
+  def loadWeights(model: AbstractModule, path: String): Unit = {
+    val bytes = FileIO.readAll(path)
+    if (isLegacy(bytes)) {
+      model.setState(decodeV1(bytes, path)._2)
+    } else {
+      val weights = checked(path)(Native.modelFileWeightsFor(model.toSpec.encode(), bytes))
+      val buffers = checked(path)(Native.modelFileFloats(bytes, true))
+      model.setWeightsArray(weights)
+      if (buffers.length == model.getBuffersArray().length) model.setBuffersArray(buffers)
+      else if (buffers.nonEmpty) {
+        throw new CorruptDataException(
+          s"$path: ${buffers.length} buffers in the file, the model has ${model.getBuffersArray().length}"
+        )
+      }
+    }
   }
 }
 

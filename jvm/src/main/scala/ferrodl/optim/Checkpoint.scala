@@ -8,6 +8,8 @@ import ferrodl.utils.FileIO
  * `optimMethod.N` (the method with its state and the driver's progress), N being the number of
  * iterations done. Each file is written atomically and the method file last, so a checkpoint is
  * complete exactly when both files exist; a crash mid-write leaves the previous one usable.
+ * `model.N` is a native model file (docs/model-format.md) that also carries the method's state,
+ * so it alone resumes training; `optimMethod.N` stays for BigDL's layout and `OptimMethod.load`.
  */
 object Checkpoint {
 
@@ -28,11 +30,13 @@ object Checkpoint {
   ): Files = {
     val n = method.progress.iteration - 1
     val files = Files(n, join(dir, s"model.$n"), join(dir, s"optimMethod.$n"))
-    FileIO.writeAtomically(files.modelPath, ModelFile.encode(spec, state), overWrite = true)
+    val methodBytes = OptimMethodFile.encode(method)
+    val modelBytes = ModelFile.encode(spec, state, optimState = Some(methodBytes))
+    FileIO.writeAtomically(files.modelPath, modelBytes, overWrite = true)
     perSubmodule.foreach { case (name, m) =>
       FileIO.writeAtomically(join(dir, s"optimMethod-$name.$n"), OptimMethodFile.encode(m), overWrite = true)
     }
-    FileIO.writeAtomically(files.methodPath, OptimMethodFile.encode(method), overWrite = true)
+    FileIO.writeAtomically(files.methodPath, methodBytes, overWrite = true)
     if (overWrite) {
       FileIO.list(dir).foreach {
         case name @ Numbered(_, k) if k.toInt != n => FileIO.delete(join(dir, name))
@@ -78,11 +82,15 @@ object Checkpoint {
 
   /** Reads a checkpoint: the model's description and state, and the method with its progress. */
   def load(files: Files): (SpecNode, ModelState, OptimMethod) = {
-    val (spec, state) = ModelFile.decode(FileIO.readAll(files.modelPath), files.modelPath)
-    val method = OptimMethod.load(files.methodPath)
+    val c = ModelFile.read(FileIO.readAll(files.modelPath), files.modelPath)
+    val spec = c.spec.getOrElse(throw new ferrodl.utils.CorruptDataException(s"${files.modelPath} holds no model"))
+    val method = c.optimState match {
+      case Some(b) => OptimMethodFile.decode(b, s"${files.modelPath} (optimiser state)")
+      case None => OptimMethod.load(files.methodPath) // an FDLM checkpoint of an older ferrodl
+    }
     if (method.progress == null) {
       throw new ferrodl.utils.CorruptDataException(s"${files.methodPath} holds no training progress")
     }
-    (spec, state, method)
+    (spec, c.state, method)
   }
 }

@@ -110,7 +110,7 @@ class CheckpointAndRecoveryTest {
     assertTrue(c.getMessage, c.getMessage.contains("checksum mismatch"))
     Files.write(truncated, "not a model".getBytes)
     val n = assertThrows(classOf[CorruptDataException], () => Module.loadModule(truncated.toString))
-    assertTrue(n.getMessage, n.getMessage.contains("not a FDLM file"))
+    assertTrue(n.getMessage, n.getMessage.contains("not a ferrodl model file"))
 
     val methodPath = dir.resolve("adam.fdl").toString
     adam.save(methodPath)

@@ -184,6 +184,21 @@ abstract class AbstractModule extends Serializable {
   /** BigDL's older name for `saveModule`. */
   def save(path: String, overWrite: Boolean = false): this.type = saveModule(path, overWrite)
 
+  /**
+   * Writes the weights and buffers alone, each layer's tensor named by its path in the tree
+   * (docs/model-format.md); `loadWeights` reads them into a model of the same structure.
+   */
+  def saveWeights(path: String, overWrite: Boolean = false): this.type = {
+    ferrodl.nn.ModelFile.saveWeights(this, path, overWrite)
+    this
+  }
+
+  /** Loads weights written by `saveWeights`, checked against this model's tensors by name and shape. */
+  def loadWeights(weightPath: String): this.type = {
+    ferrodl.nn.ModelFile.loadWeights(this, weightPath)
+    this
+  }
+
   /** Forgets parameters and the native model; containers call this when their children change. */
   protected def invalidate(): Unit = { release(); weights = null; buffers = null }
 
