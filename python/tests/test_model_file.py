@@ -46,9 +46,11 @@ def test_save_weights_and_load_weights(sc, tmp_path):
     assert not np.array_equal(m.forward(X), fresh.evaluate().forward(X))
     model_file.load_weights(fresh, path)
     fresh.evaluate()
-    np.testing.assert_array_equal(m.forward(X), fresh.forward(X))
+    # The original keeps its running statistics in f64 inside the engine; files hold them as f32.
+    np.testing.assert_allclose(m.forward(X), fresh.forward(X), rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(fresh.forward(X), net().load_weights(path).evaluate().forward(X))
     other = Sequential().add(Linear(6, 3)).add(LogSoftMax())
-    with pytest.raises(FerrodlIOError, match="is not in the file"):
+    with pytest.raises(FerrodlIOError, match=r"Linear#0. has shape \[56\] in the file, the model needs \[21\]"):
         other.loadWeights(path)
     with pytest.raises(FerrodlIOError, match="weights-only"):
         model_file.load_model(path)

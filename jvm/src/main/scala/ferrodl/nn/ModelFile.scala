@@ -68,9 +68,8 @@ object ModelFile {
     try f
     catch {
       case e @ (_: ferrodl.FerrodlException | _: IllegalArgumentException) =>
-        val c = new CorruptDataException(s"$what: ${e.getMessage}")
-        c.initCause(e)
-        throw c
+        // No cause: callers (py4j) report the root cause's class, and this is the one to report.
+        throw new CorruptDataException(s"$what: ${e.getMessage}")
     }
 
   /** Everything a file holds, checked (the old `FDLM` format too, without metadata). */
