@@ -29,9 +29,6 @@ public final class Native {
   /** The library's build facts as {@code key=value} lines (see {@code ferrodl.Version}). */
   public static native String buildInfo();
 
-  /** The library's build facts as {@code key=value} lines (see {@code ferrodl.Version}). */
-  public static native String buildInfo();
-
   public static native void testPanic(String message);
 
   /** Native objects (models, criterions, methods) created and not yet freed: for leak checks. */
