@@ -9,8 +9,6 @@
 //!   a MultiRNNCell, from zeros and from a set state.
 
 use ferrodl_core::gradcheck::check_module;
-use ferrodl_core::module::Module;
-use ferrodl_core::nn::recurrent::HiddenState;
 use ferrodl_core::rng::Rng;
 use ferrodl_core::spec::{build_block, build_module, Node};
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -347,8 +345,7 @@ fn recurrent_decoder_rejects_bad_sizes() {
     let p = vec![0.1; m.num_params()];
     let e = m
         .forward(&p, &random(&[2, 4], 1))
-        .err()
-        .expect("4 features")
+        .expect_err("4 features")
         .to_string();
     assert!(e.contains("[batch, 3]"), "{e}");
     let y = m.forward(&p, &random(&[3], 1)).expect("one sample");
