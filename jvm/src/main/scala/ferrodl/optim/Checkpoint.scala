@@ -65,7 +65,9 @@ object Checkpoint {
       SpecNode(
         s.kind,
         "",
-        s.attrs.filterNot(a => a._1.startsWith("weightInit") || a._1.startsWith("biasInit")),
+        // Sorted: the engine's model file keeps attributes by key, the Scala layers in
+        // constructor order.
+        s.attrs.filterNot(a => a._1.startsWith("weightInit") || a._1.startsWith("biasInit")).sortBy(_._1),
         s.children.map(strip)
       )
     strip(spec).encode()

@@ -44,6 +44,7 @@ private[python] object ApiClasses {
       "SpecModule",
       "ModelFile",
       "Onnx",
+      "Quantize",
       "Module",
       "SpecOptimMethod",
       "OptimMethodFile",

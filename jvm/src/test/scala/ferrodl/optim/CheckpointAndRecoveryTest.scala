@@ -2,7 +2,7 @@ package ferrodl.optim
 
 import java.nio.file.{Files, Path}
 
-import ferrodl.nn.{ClassNLLCriterion, Dropout, Linear, LogSoftMax, Module, Sequential, Tanh}
+import ferrodl.nn.{ClassNLLCriterion, Dropout, Linear, LogSoftMax, ModelFile, Module, Reshape, Sequential, Tanh}
 import ferrodl.utils.CorruptDataException
 import org.apache.spark.{SparkConf, SparkContext}
 import org.junit.Assert._
@@ -67,6 +67,13 @@ class CheckpointAndRecoveryTest {
     opt.optimize()
     assertEquals("10 iterations after the checkpoint", 10, opt.timings.length)
     assertArrayEquals(uninterrupted, resumed.getWeightsArray(), 0f)
+  }
+
+  @Test def aModelReadBackFromItsFileHasTheSameStructure(): Unit = {
+    // Reshape's attributes (size, batchMode) are not in key order; the model file keeps them by key.
+    val m = Sequential().add(Reshape(Array(4))).add(Linear(4, 3)).add(LogSoftMax())
+    val (spec, _) = ModelFile.decode(ModelFile.encode(m.toSpec, m.getState()), "round trip")
+    assertArrayEquals(Checkpoint.structure(m.toSpec), Checkpoint.structure(spec))
   }
 
   @Test def overWriteKeepsOnlyTheLatestCheckpointAndAnotherModelIsRefused(): Unit = {
