@@ -5,35 +5,15 @@ import ferrodl.utils.T
 import org.junit.Assert._
 import org.junit.Test
 
-import scala.io.Source
-
 /**
  * `setHiddenState` / `getHiddenState` and `RecurrentDecoder` through the Scala API against the
  * PyTorch fixtures of native/core/tests/fixtures/gen_torch_reference_rnn_state.py.
  */
 class RecurrentStateTest {
-  private val fixtures: Map[String, Tensor] = {
-    val src = Source.fromFile("native/core/tests/fixtures/torch_reference_rnn_state.txt", "UTF-8")
-    try {
-      src
-        .getLines()
-        .filterNot(l => l.startsWith("#") || l.trim.isEmpty)
-        .map { line =>
-          val Array(head, values) = line.split(": ", 2)
-          val Array(name, dims) = head.split(" ", 2)
-          name -> Tensor(values.split(" ").map(_.toDouble.toFloat), dims.split(",").map(_.toInt))
-        }
-        .toMap
-    } finally src.close()
-  }
+  private val fixtures: Map[String, Tensor] =
+    TorchFixtures.read("native/core/tests/fixtures/torch_reference_rnn_state.txt")
 
-  private def close(what: String, want: Tensor, got: Tensor): Unit = {
-    assertArrayEquals(s"$what shape", want.size(), got.size())
-    want.storage.indices.foreach { i =>
-      val (w, g) = (want.storage(i), got.storage(i))
-      assertEquals(s"$what[$i]", w, g, 2e-4f * math.max(1f, math.abs(w)))
-    }
-  }
+  private def close(what: String, want: Tensor, got: Tensor): Unit = TorchFixtures.assertClose(what, want, got)
 
   private def forwardBackward(c: String, model: ferrodl.nn.abstractnn.AbstractModule, x: Tensor): Unit = {
     close(s"$c output", fixtures(s"$c/output"), model.forward(x))

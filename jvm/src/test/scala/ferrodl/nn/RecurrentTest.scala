@@ -7,32 +7,11 @@ import ferrodl.tensor.Tensor
 import org.junit.Assert._
 import org.junit.Test
 
-import scala.io.Source
-
 /** The recurrent layers through the Scala API: PyTorch fixtures, training, errors. */
 class RecurrentTest {
-  private val fixtures: Map[String, Tensor] = {
-    val src = Source.fromFile("native/core/tests/fixtures/torch_reference_rnn.txt", "UTF-8")
-    try {
-      src
-        .getLines()
-        .filterNot(l => l.startsWith("#") || l.trim.isEmpty)
-        .map { line =>
-          val Array(head, values) = line.split(": ", 2)
-          val Array(name, dims) = head.split(" ", 2)
-          name -> Tensor(values.split(" ").map(_.toDouble.toFloat), dims.split(",").map(_.toInt))
-        }
-        .toMap
-    } finally src.close()
-  }
+  private val fixtures: Map[String, Tensor] = TorchFixtures.read("native/core/tests/fixtures/torch_reference_rnn.txt")
 
-  private def close(what: String, want: Tensor, got: Tensor): Unit = {
-    assertArrayEquals(s"$what shape", want.size(), got.size())
-    want.storage.indices.foreach { i =>
-      val (w, g) = (want.storage(i), got.storage(i))
-      assertEquals(s"$what[$i]", w, g, 2e-4f * math.max(1f, math.abs(w)))
-    }
-  }
+  private def close(what: String, want: Tensor, got: Tensor): Unit = TorchFixtures.assertClose(what, want, got)
 
   private def check(caseName: String, m: AbstractModule): Unit = {
     m.setWeightsArray(fixtures(s"$caseName/params").storage.clone())

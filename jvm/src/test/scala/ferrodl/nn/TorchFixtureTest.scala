@@ -5,32 +5,11 @@ import ferrodl.tensor.Tensor
 import org.junit.Assert._
 import org.junit.Test
 
-import scala.io.Source
-
 /** Layers built through the Scala API against the PyTorch fixtures the Rust tests use. */
 class TorchFixtureTest {
-  private val fixtures: Map[String, Tensor] = {
-    val src = Source.fromFile("native/core/tests/fixtures/torch_reference.txt", "UTF-8")
-    try {
-      src
-        .getLines()
-        .filterNot(l => l.startsWith("#") || l.trim.isEmpty)
-        .map { line =>
-          val Array(head, values) = line.split(": ", 2)
-          val Array(name, dims) = head.split(" ", 2)
-          name -> Tensor(values.split(" ").map(_.toDouble.toFloat), dims.split(",").map(_.toInt))
-        }
-        .toMap
-    } finally src.close()
-  }
+  private val fixtures: Map[String, Tensor] = TorchFixtures.read("native/core/tests/fixtures/torch_reference.txt")
 
-  private def close(what: String, want: Tensor, got: Tensor): Unit = {
-    assertArrayEquals(s"$what shape", want.size(), got.size())
-    want.storage.indices.foreach { i =>
-      val (w, g) = (want.storage(i), got.storage(i))
-      assertEquals(s"$what[$i]", w, g, 2e-4f * math.max(1f, math.abs(w)))
-    }
-  }
+  private def close(what: String, want: Tensor, got: Tensor): Unit = TorchFixtures.assertClose(what, want, got)
 
   private def check(caseName: String, m: AbstractModule, nParams: Int): Unit = {
     val params = (0 until nParams).flatMap(i => fixtures(s"$caseName/param$i").storage).toArray
