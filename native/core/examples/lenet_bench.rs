@@ -5,45 +5,14 @@
 
 use ferrodl_core::criterion::ClassNLLCriterion;
 use ferrodl_core::gemm::{backend, set_backend, Backend};
-use ferrodl_core::spec::{build_module, Node};
+use ferrodl_core::spec::build_module;
 use ferrodl_core::tensor::from_vec;
 use ferrodl_core::Model;
 use std::time::Instant;
 
-fn lenet() -> Node {
-    let conv = |i: i64, o: i64| {
-        Node::new("SpatialConvolution")
-            .ints("nInputPlane", &[i])
-            .ints("nOutputPlane", &[o])
-            .ints("kernelW", &[5])
-            .ints("kernelH", &[5])
-    };
-    let pool = || {
-        Node::new("SpatialMaxPooling")
-            .ints("kW", &[2])
-            .ints("kH", &[2])
-            .ints("dW", &[2])
-            .ints("dH", &[2])
-    };
-    let linear = |i: i64, o: i64| {
-        Node::new("Linear")
-            .ints("inputSize", &[i])
-            .ints("outputSize", &[o])
-    };
-    Node::new("Sequential")
-        .child(Node::new("Reshape").ints("size", &[1, 28, 28]))
-        .child(conv(1, 6))
-        .child(Node::new("Tanh"))
-        .child(pool())
-        .child(Node::new("Tanh"))
-        .child(conv(6, 12))
-        .child(pool())
-        .child(Node::new("Reshape").ints("size", &[192]))
-        .child(linear(192, 100))
-        .child(Node::new("Tanh"))
-        .child(linear(100, 10))
-        .child(Node::new("LogSoftMax"))
-}
+#[path = "common/lenet.rs"]
+mod lenet;
+use lenet::lenet;
 
 fn main() -> Result<(), ferrodl_core::Error> {
     let crit = ClassNLLCriterion::new(None, true)?;
