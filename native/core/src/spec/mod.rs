@@ -5,6 +5,7 @@ mod activity_criterion_factory;
 mod block_factory;
 mod codec;
 mod conv_layers_factory;
+mod conv_recurrent_factory;
 mod criterion_factory;
 mod factory;
 mod init_factory;

@@ -36,7 +36,8 @@ fn cell(node: &Node) -> Result<Cell> {
         return Err(Error::invalid(
             "Recurrent",
             format!(
-                "'{}' is not a cell (RnnCell, LSTM, LSTMPeephole, GRU, MultiRNNCell)",
+                "'{}' is not a cell (RnnCell, LSTM, LSTMPeephole, GRU, MultiRNNCell; \
+                 ConvLSTMPeephole and ConvLSTMPeephole3D only alone inside Recurrent)",
                 node.kind
             ),
         ));
@@ -109,6 +110,17 @@ fn merge(node: &Node) -> Result<Merge> {
 /// The layer `node` names, if it is one of `nn::recurrent`; else an unknown-layer error.
 pub fn build<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
     let mask = node.flag("maskZero", false)?;
+    if let [child] = node.children.as_slice() {
+        if super::conv_recurrent_factory::is_conv_cell(child) && node.kind != "Recurrent" {
+            return Err(Error::invalid(
+                &child.kind,
+                format!("runs only inside Recurrent, not {}", node.kind),
+            ));
+        }
+        if super::conv_recurrent_factory::is_conv_cell(child) {
+            return super::conv_recurrent_factory::build::<T>(node, child);
+        }
+    }
     match node.kind.as_str() {
         "Recurrent" => Ok(Box::new(Recurrent::<T>::new(cells(node)?, mask)?)),
         "BiRecurrent" => Ok(Box::new(BiRecurrent::<T>::new(
@@ -134,7 +146,8 @@ pub fn build<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
                 format!("needs exactly one layer, got {}", other.len()),
             )),
         },
-        "RnnCell" | "LSTM" | "LSTMPeephole" | "GRU" | "MultiRNNCell" => Err(Error::invalid(
+        "RnnCell" | "LSTM" | "LSTMPeephole" | "GRU" | "MultiRNNCell" | "ConvLSTMPeephole"
+        | "ConvLSTMPeephole3D" => Err(Error::invalid(
             &node.kind,
             "a cell runs inside Recurrent or BiRecurrent: Recurrent().add(cell)",
         )),

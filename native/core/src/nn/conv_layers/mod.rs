@@ -51,4 +51,5 @@ pub use volumetric_average_pooling::VolumetricAveragePooling;
 pub use volumetric_convolution::VolumetricConvolution;
 pub use volumetric_full_convolution::{VolumetricFullConfig, VolumetricFullConvolution};
 pub use volumetric_max_pooling::VolumetricMaxPooling;
+pub(crate) use window3d::{col2vol, vol2col, Window3};
 pub use within_channel_lrn::SpatialWithinChannelLRN;

@@ -1,9 +1,14 @@
-//! Recurrent networks: cells (RnnCell, LSTM, LSTMPeephole, GRU) run over sequences by
+//! Recurrent networks: cells (RnnCell, LSTM, LSTMPeephole, GRU, ConvLSTMPeephole(3D)) run over sequences by
 //! Recurrent and BiRecurrent (or fed their own outputs by RecurrentDecoder), plus
 //! TimeDistributed. See `docs/recurrent.md`.
 
 mod birecurrent;
 mod cell;
+mod conv_cell;
+mod conv_lstm_step;
+mod conv_recurrent;
+mod conv_sequence;
+mod conv_unfold;
 mod decoder;
 mod gate_dropout;
 mod gru_step;
@@ -19,6 +24,8 @@ mod time_distributed;
 
 pub use birecurrent::{BiRecurrent, Merge};
 pub use cell::{Cell, CellKind, CellRegularizers};
+pub use conv_cell::ConvCell;
+pub use conv_recurrent::ConvRecurrent;
 pub use decoder::RecurrentDecoder;
 pub use hidden_state::HiddenState;
 pub use highway::Highway;
