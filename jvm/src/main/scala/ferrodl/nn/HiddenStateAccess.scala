@@ -28,7 +28,7 @@ trait HiddenStateAccess { self: Container =>
    * Its batch must be the input's.
    */
   def setHiddenState(hiddenState: Activity): Unit = {
-    if (hiddenState != null) HiddenStateAccess.encode(cells, directions, hiddenState)
+    if (hiddenState != null) encodeState(hiddenState)
     initialState = hiddenState
   }
 
@@ -37,7 +37,19 @@ trait HiddenStateAccess { self: Container =>
     val (model, path) = Option(lastRun)
       .flatMap { case (ref, p) => Option(ref.get()).filterNot(_.isClosed).map(m => (m, p)) }
       .getOrElse(throw new IllegalStateException(s"${getName()}: getHiddenState needs a forward first"))
-    HiddenStateAccess.decode(cells, directions, model.getHiddenState(path))
+    val data = model.getHiddenState(path)
+    convCell match {
+      case Some(c) => HiddenStateAccess.decodeConv(c, data, initialState)
+      case None => HiddenStateAccess.decode(cells, directions, data)
+    }
+  }
+
+  /** The convolutional cell, when the layer holds one (it then holds nothing else). */
+  private def convCell: Option[ConvCell] = modules.headOption.collect { case c: ConvCell => c }
+
+  private def encodeState(a: Activity): Seq[Array[Float]] = convCell match {
+    case Some(c) => Seq(HiddenStateAccess.encodeConv(c, a))
+    case None => HiddenStateAccess.encode(cells, directions, a)
   }
 
   /** The cells, in the engine's order (a MultiRNNCell's, bottom first). */
@@ -52,7 +64,7 @@ trait HiddenStateAccess { self: Container =>
     lastRun = (new java.lang.ref.WeakReference(model), path)
     if (initialState == null) model.setHiddenState(path, Array.emptyFloatArray, Array.emptyIntArray)
     else {
-      val states = HiddenStateAccess.encode(cells, directions, initialState)
+      val states = encodeState(initialState)
       model.setHiddenState(path, states.flatten.toArray, states.map(_.length).toArray)
     }
   }
@@ -114,6 +126,57 @@ object HiddenStateAccess {
       new Tensor(out, Array(batch, h))
     }
     if (k == 2) T.seq(parts) else parts.head
+  }
+
+  /** A convolutional cell's state `T(h, c)` (each `[batch, outputSize, spatial..]`), per sample `h` then `c`. */
+  private[nn] def encodeConv(c: ConvCell, a: Activity): Array[Float] = {
+    val Seq(h, cs) = items(a, 2, s"the state of ${c.describe()} (h, c)").map {
+      case t: Tensor if t.size().length >= 3 && t.size(2) == c.outputSize => t
+      case other =>
+        throw new IllegalArgumentException(
+          s"hidden state of ${c.describe()}: h and c must be [batch, ${c.outputSize}, spatial..] tensors, got $other"
+        )
+    }
+    require(
+      h.size().sameElements(cs.size()),
+      s"hidden state of ${c.describe()}: h ${h.size().mkString("[", ", ", "]")} and c " +
+        s"${cs.size().mkString("[", ", ", "]")} differ"
+    )
+    val batch = h.size(1)
+    val n = h.nElement() / batch
+    val out = new Array[Float](2 * batch * n)
+    for (b <- 0 until batch) {
+      System.arraycopy(h.storage, b * n, out, 2 * b * n, n)
+      System.arraycopy(cs.storage, b * n, out, (2 * b + 1) * n, n)
+    }
+    out
+  }
+
+  /**
+   * The inverse of [[encodeConv]]. The engine's state carries no shape, so it takes the shape of the
+   * state last set with `setHiddenState` (the size of the output images is known only to the engine).
+   */
+  private[nn] def decodeConv(c: ConvCell, data: Array[Float], shapeOf: Activity): Activity = {
+    val shape = shapeOf match {
+      case t: Table if t.length() == 2 =>
+        t.toSeq.head match {
+          case h: Tensor if 2 * h.nElement() == data.length => h.size()
+          case _ => null
+        }
+      case _ => null
+    }
+    if (shape == null)
+      throw new IllegalStateException(
+        s"getHiddenState of ${c.describe()}: the engine's state (${data.length} values) has no image shape; " +
+          "set a state of this shape first with setHiddenState(T(h, c))"
+      )
+    val n = data.length / (2 * shape(0))
+    val parts = (0 until 2).map { j =>
+      val out = new Array[Float](shape(0) * n)
+      for (b <- 0 until shape(0)) System.arraycopy(data, (2 * b + j) * n, out, b * n, n)
+      new Tensor(out, shape.clone())
+    }
+    T.seq(parts)
   }
 
   /** Every cell's state (per direction, forward first), each flat in the engine's layout. */

@@ -40,8 +40,10 @@ object Recurrent {
       existing: scala.collection.Seq[AbstractModule]
   ): Unit = {
     require(
-      module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell],
-      s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell), got ${module.describe()}"
+      module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell] ||
+        (owner == "Recurrent" && module.isInstanceOf[ConvCell]),
+      s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell; ConvLSTMPeephole and " +
+        s"ConvLSTMPeephole3D only in Recurrent), got ${module.describe()}"
     )
     require(existing.isEmpty, s"$owner holds one cell; stack cells with MultiRNNCell")
   }
