@@ -58,3 +58,39 @@ def test_an_lstm_classifier_learns_the_first_token(sc):
     trained = opt.optimize(progress=False)
     predicted = trained.forward(tokens).argmax(axis=1) + 1
     assert (predicted == first).mean() > 0.9
+
+
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def test_conv_lstm_with_1x1_kernels_is_a_per_pixel_peephole_lstm(sc):
+    from ferrodl.nn.layer import ConvLSTMPeephole
+    b_n, t_n, c_n, o_n, h_w = 2, 3, 2, 3, (2, 3)
+    rec = Recurrent().add(ConvLSTMPeephole(c_n, o_n, 1, 1))
+    rng = np.random.default_rng(3)
+    wx, b = rng.uniform(-0.5, 0.5, (4 * o_n, c_n)), rng.uniform(-0.5, 0.5, 4 * o_n)
+    wh, p = rng.uniform(-0.5, 0.5, (4 * o_n, o_n)), rng.uniform(-0.5, 0.5, (3, o_n))
+    rec.set_weights([wx, b, wh, p])
+    seq = x(b_n, t_n, c_n, *h_w)
+    got = rec.forward(seq)
+    assert got.shape == (b_n, t_n, o_n, *h_w)
+    # Gates i, g, f, o; per-channel peepholes p_i, p_f (on c) and p_o (on c').
+    h = np.zeros((b_n, o_n, *h_w))
+    c = np.zeros_like(h)
+    per_channel = lambda v: v[None, :, None, None]
+    for t in range(t_n):
+        a = np.einsum("gc,bchw->bghw", wx, seq[:, t]) + per_channel(b) + np.einsum("go,bohw->bghw", wh, h)
+        ai, ag, af, ao = np.split(a, 4, axis=1)
+        i = _sigmoid(ai + per_channel(p[0]) * c)
+        f = _sigmoid(af + per_channel(p[1]) * c)
+        c = f * c + i * np.tanh(ag)
+        h = _sigmoid(ao + per_channel(p[2]) * c) * np.tanh(c)
+        np.testing.assert_allclose(got[:, t], h, atol=1e-5)
+
+
+def test_conv_lstm_cells_give_image_sequences(sc):
+    from ferrodl.nn.layer import ConvLSTMPeephole, ConvLSTMPeephole3D
+    assert Recurrent().add(ConvLSTMPeephole(2, 4, 3, 3)).forward(x(2, 3, 2, 5, 6)).shape == (2, 3, 4, 5, 6)
+    assert Recurrent().add(ConvLSTMPeephole(2, 4, 3, 3, stride=2)).forward(x(1, 2, 2, 5, 6)).shape == (1, 2, 4, 3, 3)
+    assert Recurrent().add(ConvLSTMPeephole3D(1, 2, 3, 3)).forward(x(1, 2, 1, 3, 4, 5)).shape == (1, 2, 2, 3, 4, 5)

@@ -1,5 +1,6 @@
 """Recurrent layers with BigDL's Python names: ``Recurrent().add(LSTM(input_size, hidden_size))``,
-``BiRecurrent``, ``RecurrentDecoder``, the cells ``RnnCell``, ``LSTM``, ``LSTMPeephole``, ``GRU`` and ``MultiRNNCell``,
+``BiRecurrent``, ``RecurrentDecoder``, the cells ``RnnCell``, ``LSTM``, ``LSTMPeephole``, ``GRU`` and ``MultiRNNCell``
+(and ``ConvLSTMPeephole`` / ``ConvLSTMPeephole3D`` over image sequences),
 ``TimeDistributed`` and ``Highway``. Inputs are ``[batch, time, feature]``; gate order and the
 parameter layout of each cell are in docs/recurrent.md."""
 
@@ -84,6 +85,33 @@ class LSTMPeephole(Layer):
     def __init__(self, input_size=4, hidden_size=3, p=0.0, wRegularizer=None, uRegularizer=None,
                  bRegularizer=None, bigdl_type="float"):
         super().__init__(int(input_size), int(hidden_size), float(p), wRegularizer, uRegularizer, bRegularizer)
+
+
+class ConvLSTMPeephole(Layer):
+    """A convolutional LSTM cell with peepholes over ``[batch, time, input_size, H, W]`` steps
+    (``padding=-1``: SAME); runs alone inside ``Recurrent``. State: ``[h, c]``, each
+    ``[batch, output_size, oH, oW]``."""
+
+    scala_class = "ferrodl.nn.ConvLSTMPeephole"
+
+    def __init__(self, input_size, output_size, kernel_i, kernel_c, stride=1, padding=-1, activation=None,
+                 inner_activation=None, wRegularizer=None, uRegularizer=None, bRegularizer=None,
+                 cRegularizer=None, with_peephole=True, bigdl_type="float"):
+        super().__init__(int(input_size), int(output_size), int(kernel_i), int(kernel_c), int(stride), int(padding),
+                         _value(activation), _value(inner_activation), wRegularizer, uRegularizer, bRegularizer,
+                         cRegularizer, bool(with_peephole))
+
+
+class ConvLSTMPeephole3D(Layer):
+    """``ConvLSTMPeephole`` with 3-D convolutions over ``[batch, time, input_size, D, H, W]`` steps
+    (activations fixed to Tanh and Sigmoid)."""
+
+    scala_class = "ferrodl.nn.ConvLSTMPeephole3D"
+
+    def __init__(self, input_size, output_size, kernel_i, kernel_c, stride=1, padding=-1, wRegularizer=None,
+                 uRegularizer=None, bRegularizer=None, cRegularizer=None, with_peephole=True, bigdl_type="float"):
+        super().__init__(int(input_size), int(output_size), int(kernel_i), int(kernel_c), int(stride), int(padding),
+                         wRegularizer, uRegularizer, bRegularizer, cRegularizer, bool(with_peephole))
 
 
 class GRU(Layer):

@@ -2,7 +2,7 @@
 //! found by its child path from the root (see `Model::hidden_state_at`). A layer's states cross
 //! as one `float[]` of every cell's `[batch, state_size]` state, one after another.
 
-use crate::arrays::{new_floats, read_floats, read_ints};
+use crate::arrays::{new_floats, new_ints, read_floats, read_ints};
 use crate::error::{JniError, JniResult};
 use crate::exports::model::model;
 use crate::guard::guard;
@@ -59,6 +59,25 @@ pub fn set_hidden_state(
 /// before the first forward).
 pub fn hidden_state(model: &mut Model<f32>, p: &[i32]) -> JniResult<Vec<f32>> {
     Ok(model.hidden_state_at(&path(p)?)?.hidden_state().concat())
+}
+
+/// The per-sample image shape of the state of the layer at `p` (a convolutional cell's
+/// `[outputSize, oH, oW]` after a forward), empty for vector states.
+pub fn hidden_state_shape(model: &mut Model<f32>, p: &[i32]) -> JniResult<Vec<usize>> {
+    Ok(model.hidden_state_at(&path(p)?)?.state_image_shape())
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_getHiddenStateShape<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    h: jlong,
+    p: JIntArray<'l>,
+) -> JIntArray<'l> {
+    guard(env, |env| {
+        let s = hidden_state_shape(model(h)?, &read_ints(env, &p)?)?;
+        new_ints(env, &s)
+    })
 }
 
 #[no_mangle]

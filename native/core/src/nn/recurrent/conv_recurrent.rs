@@ -67,6 +67,16 @@ impl<T: Element> HiddenState<T> for ConvRecurrent<T> {
         let d = self.seq.dims;
         vec![2 * self.seq.cell.output_size * d.positions]
     }
+
+    fn state_image_shape(&self) -> Vec<usize> {
+        let mut shape = vec![self.seq.cell.output_size];
+        shape.extend(self.seq.out_dims());
+        if self.final_state.is_empty() {
+            Vec::new()
+        } else {
+            shape
+        }
+    }
 }
 
 impl<T: Element> Module<T> for ConvRecurrent<T> {

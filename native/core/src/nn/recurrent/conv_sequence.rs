@@ -74,6 +74,11 @@ impl<T: Element> ConvSequence<T> {
         }
     }
 
+    /// The output image's sizes per axis in the last forward (empty before).
+    pub fn out_dims(&self) -> Vec<usize> {
+        self.unfolds.map_or_else(Vec::new, |(x, _)| x.out_dims())
+    }
+
     fn step<'a>(c: &'a ConvCell, d: ConvDims, peep: &'a [T]) -> ConvLstmStep<'a, T> {
         ConvLstmStep {
             act: &c.activation,

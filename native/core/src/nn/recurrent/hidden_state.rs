@@ -19,6 +19,13 @@ pub trait HiddenState<T> {
 
     /// Each cell's per-sample state size (`hidden`, or `2·hidden` for LSTMs).
     fn state_sizes(&self) -> Vec<usize>;
+
+    /// The per-sample shape of `h` (and of `c`) when the state is an image: `[outputSize, oH, oW]`
+    /// (or `[outputSize, oD, oH, oW]`) of a convolutional cell after a forward; empty for the
+    /// vector states of the other cells.
+    fn state_image_shape(&self) -> Vec<usize> {
+        Vec::new()
+    }
 }
 
 impl<T: Element> Stack<T> {

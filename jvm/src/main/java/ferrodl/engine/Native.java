@@ -81,6 +81,12 @@ public final class Native {
   /** Every cell's state after the last forward of the layer at {@code path}, concatenated. */
   public static native float[] getHiddenState(long model, int[] path);
 
+  /**
+   * The per-sample shape of {@code h} (and {@code c}) of the layer at {@code path} when its state
+   * is an image ({@code [outputSize, oH, oW]} of a ConvLSTMPeephole after a forward); empty otherwise.
+   */
+  public static native int[] getHiddenStateShape(long model, int[] path);
+
   public static native int[] outputShape(long model);
 
   /**

@@ -56,6 +56,9 @@ final class NativeModel(spec: Array[Byte], seed: Long)
   /** The hidden states after the last forward of the recurrent layer at child `path`, concatenated. */
   def getHiddenState(path: Array[Int]): Array[Float] = withHandle(h => Native.getHiddenState(h, path))
 
+  /** The per-sample image shape of `h` of the layer at child `path` (convolutional cells), else empty. */
+  def getHiddenStateShape(path: Array[Int]): Array[Int] = withHandle(h => Native.getHiddenStateShape(h, path))
+
   def setTraining(training: Boolean): Unit = withHandle(h => Native.setTraining(h, training))
 
   def forward(input: Tensor): Tensor = withHandle { h =>

@@ -39,7 +39,7 @@ trait HiddenStateAccess { self: Container =>
       .getOrElse(throw new IllegalStateException(s"${getName()}: getHiddenState needs a forward first"))
     val data = model.getHiddenState(path)
     convCell match {
-      case Some(c) => HiddenStateAccess.decodeConv(c, data, initialState)
+      case Some(c) => HiddenStateAccess.decodeConv(c, data, model.getHiddenStateShape(path))
       case None => HiddenStateAccess.decode(cells, directions, data)
     }
   }
@@ -152,29 +152,15 @@ object HiddenStateAccess {
     out
   }
 
-  /**
-   * The inverse of [[encodeConv]]. The engine's state carries no shape, so it takes the shape of the
-   * state last set with `setHiddenState` (the size of the output images is known only to the engine).
-   */
-  private[nn] def decodeConv(c: ConvCell, data: Array[Float], shapeOf: Activity): Activity = {
-    val shape = shapeOf match {
-      case t: Table if t.length() == 2 =>
-        t.toSeq.head match {
-          case h: Tensor if 2 * h.nElement() == data.length => h.size()
-          case _ => null
-        }
-      case _ => null
-    }
-    if (shape == null)
-      throw new IllegalStateException(
-        s"getHiddenState of ${c.describe()}: the engine's state (${data.length} values) has no image shape; " +
-          "set a state of this shape first with setHiddenState(T(h, c))"
-      )
-    val n = data.length / (2 * shape(0))
+  /** The inverse of [[encodeConv]], given the per-sample shape of `h` (`[outputSize, oH, oW]`). */
+  private[nn] def decodeConv(c: ConvCell, data: Array[Float], shape: Array[Int]): Activity = {
+    if (shape.isEmpty) throw new IllegalStateException(s"getHiddenState of ${c.describe()} needs a forward first")
+    val n = shape.product
+    val batch = data.length / (2 * n)
     val parts = (0 until 2).map { j =>
-      val out = new Array[Float](shape(0) * n)
-      for (b <- 0 until shape(0)) System.arraycopy(data, (2 * b + j) * n, out, b * n, n)
-      new Tensor(out, shape.clone())
+      val out = new Array[Float](batch * n)
+      for (b <- 0 until batch) System.arraycopy(data, (2 * b + j) * n, out, b * n, n)
+      new Tensor(out, batch +: shape)
     }
     T.seq(parts)
   }

@@ -49,6 +49,17 @@ class ConvLstmTest {
     close("final c", fixtures("conv_lstm_state/final_c"), state[Tensor](2))
   }
 
+  @Test def finalStateWithoutInitialStateMatchesTorch(): Unit = {
+    val rec = Recurrent().add(ConvLSTMPeephole(2, 3, 3, 3))
+    check("conv_lstm", rec)
+    val state = rec.getHiddenState().toTable
+    close("final h", fixtures("conv_lstm/final_h"), state[Tensor](1))
+    close("final c", fixtures("conv_lstm/final_c"), state[Tensor](2))
+    val three = Recurrent().add(ConvLSTMPeephole3D(2, 2, 3, 3))
+    check("conv_lstm_3d", three)
+    close("final h 3d", fixtures("conv_lstm_3d/final_h"), three.getHiddenState().toTable[Tensor](1))
+  }
+
   @Test def parameterCount(): Unit = {
     // W_x [12, 2, 3, 3], b [12], W_h [12, 3, 3, 3], peepholes [3, 3].
     assertEquals(12 * 2 * 9 + 12 + 12 * 3 * 9 + 9, Recurrent().add(ConvLSTMPeephole(2, 3, 3, 3)).numParameters())
