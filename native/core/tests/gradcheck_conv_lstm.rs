@@ -243,3 +243,39 @@ fn hostile_inputs_name_the_layer_and_shapes() {
         assert!(e.contains("ConvLSTMPeephole"), "{e}");
     }
 }
+
+#[test]
+fn regularizers_apply_to_their_parameters() {
+    // W_x [8, 1, 3, 3], b [8], W_h [8, 2, 3, 3], peepholes [6]: l2 = 1, 3, 2, 4 on each.
+    for kind in ["ConvLSTMPeephole", "ConvLSTMPeephole3D"] {
+        let cell = conv(kind, (1, 2), (3, 3))
+            .floats("wRegularizer", &[0.0, 1.0])
+            .floats("bRegularizer", &[0.0, 3.0])
+            .floats("uRegularizer", &[0.0, 2.0])
+            .floats("cRegularizer", &[0.0, 4.0]);
+        let m = build(&recurrent(cell));
+        let k = if kind == "ConvLSTMPeephole3D" { 27 } else { 9 };
+        let lens = [8 * k, 8, 8 * 2 * k, 6];
+        assert_eq!(m.num_params(), lens.iter().sum::<usize>());
+        let p = params(&*m, 3);
+        let mut g = vec![0.0; p.len()];
+        m.add_regularization(&p, &mut g, 0.5);
+        let mut at = 0;
+        for (len, l2) in lens.into_iter().zip([1.0, 3.0, 2.0, 4.0]) {
+            for i in at..at + len {
+                assert!(
+                    (g[i] - 0.5 * l2 * p[i]).abs() < 1e-12,
+                    "{kind}: parameter {i}"
+                );
+            }
+            at += len;
+        }
+        let plain = build(&recurrent(conv(kind, (1, 2), (3, 3))));
+        let mut g = vec![0.0; p.len()];
+        plain.add_regularization(&p, &mut g, 0.5);
+        assert!(
+            g.iter().all(|v| *v == 0.0),
+            "{kind}: no regulariser, no gradient"
+        );
+    }
+}
