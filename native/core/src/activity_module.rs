@@ -8,6 +8,7 @@ use crate::element::Element;
 use crate::error::Result;
 use crate::memory;
 use crate::module::Module;
+use crate::param_tensor::ParamTensor;
 use crate::rng::Rng;
 
 /// A module whose input and output may be tables. The methods mirror [`Module`]'s.
@@ -18,6 +19,11 @@ pub trait ActivityModule<T: Element>: Send {
     /// How many scalars of the flat parameter buffer this module owns.
     fn num_params(&self) -> usize {
         0
+    }
+
+    /// The parameters as separate named tensors, as [`Module::param_tensors`].
+    fn param_tensors(&self) -> Vec<ParamTensor> {
+        crate::param_tensor::whole(self.num_params())
     }
 
     /// Fills this module's parameters with its default initialisation.
@@ -99,6 +105,9 @@ impl<T: Element> ActivityModule<T> for Leaf<T> {
     }
     fn num_params(&self) -> usize {
         self.0.num_params()
+    }
+    fn param_tensors(&self) -> Vec<ParamTensor> {
+        self.0.param_tensors()
     }
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.0.init_params(params, rng)

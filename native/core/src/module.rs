@@ -6,6 +6,7 @@
 
 use crate::element::Element;
 use crate::error::Result;
+use crate::param_tensor::ParamTensor;
 use crate::rng::Rng;
 use crate::tensor::Tensor;
 
@@ -17,6 +18,14 @@ pub trait Module<T: Element>: Send {
     /// How many scalars of the flat parameter buffer this module owns.
     fn num_params(&self) -> usize {
         0
+    }
+
+    /// The module's parameters as BigDL's separate tensors (`weight` `[out, in]`, `bias`
+    /// `[out]`, ...), in flat-buffer order; their sizes add up to [`Module::num_params`].
+    /// The default is one unnamed 1-D tensor of all of them; containers give their children's
+    /// tensors under the child's index.
+    fn param_tensors(&self) -> Vec<ParamTensor> {
+        crate::param_tensor::whole(self.num_params())
     }
 
     /// Fills this module's parameters with its default initialisation.

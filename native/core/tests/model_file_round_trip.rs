@@ -262,9 +262,12 @@ fn tensors_are_named_by_path_with_their_slices() {
     assert_eq!(
         names,
         vec![
-            ("Sequential#0/Linear#0", vec![15], 0),
-            ("Sequential#0/head", vec![8], 15),
-            ("Sequential#0/Sequential#3/Linear#0", vec![6], 23),
+            ("Sequential#0/Linear#0/weight", vec![3, 4], 0),
+            ("Sequential#0/Linear#0/bias", vec![3], 12),
+            ("Sequential#0/head/weight", vec![2, 3], 15),
+            ("Sequential#0/head/bias", vec![2], 21),
+            ("Sequential#0/Sequential#3/Linear#0/weight", vec![2, 2], 23),
+            ("Sequential#0/Sequential#3/Linear#0/bias", vec![2], 27),
         ]
     );
 }
@@ -297,14 +300,16 @@ fn weights_files_load_by_name_and_shape() {
         .child(linear(3, 1));
     let e = match_weights(&other, &back).unwrap_err().to_string();
     assert!(
-        e.contains("Sequential#0/Linear#0") && e.contains("[8]") && e.contains("[12]"),
+        e.contains(
+            "'Sequential#0/Linear#0/weight' has shape [2, 3] in the file, the model needs [3, 3]"
+        ),
         "{e}"
     );
     // A model with a layer the file lacks.
     let more = model.clone().child(linear(1, 1));
     let e = match_weights(&more, &back).unwrap_err().to_string();
     assert!(
-        e.contains("'Sequential#0/Linear#2' is not in the file"),
+        e.contains("'Sequential#0/Linear#2/weight' is not in the file"),
         "{e}"
     );
     // Lengths that do not fit the model are refused when writing.

@@ -3,7 +3,8 @@
 
 use ferrodl::error::FERRODL_EXCEPTION;
 use ferrodl::exports::model_file::{
-    encode_file, file_bytes, file_floats, file_weights_for, PART_METADATA, PART_OPTIM, PART_SPEC,
+    encode_file, file_bytes, file_floats, file_weights_for, tensor_layout, PART_METADATA,
+    PART_OPTIM, PART_SPEC,
 };
 use ferrodl_core::spec::{decode, encode, Attr, Node};
 
@@ -53,6 +54,39 @@ fn a_file_gives_back_its_parts() {
         file_weights_for(&encode(&mlp()), &weights_only).expect("weights"),
         w
     );
+}
+
+#[test]
+fn the_tensor_layout_names_each_weight_and_bias_with_its_shape() {
+    let l = decode(&tensor_layout(&encode(&mlp())).expect("layout")).expect("node");
+    let got: Vec<(String, Attr, Attr)> = l
+        .children
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.attrs["shape"].clone(),
+                t.attrs["offset"].clone(),
+            )
+        })
+        .collect();
+    let row = |name: &str, shape: Vec<i64>, offset: i64| {
+        (
+            name.to_string(),
+            Attr::Ints(shape),
+            Attr::Ints(vec![offset]),
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            row("Sequential#0/Linear#0/weight", vec![2, 3], 0),
+            row("Sequential#0/Linear#0/bias", vec![2], 6),
+            row("Sequential#0/BatchNormalization#1/weight", vec![2], 8),
+            row("Sequential#0/BatchNormalization#1/bias", vec![2], 10),
+        ]
+    );
+    assert!(tensor_layout(&encode(&Node::new("NoSuchLayer"))).is_err());
 }
 
 #[test]

@@ -17,10 +17,10 @@ pub const KNOWN_FEATURES: &[&str] = &[];
 /// One parameter tensor: a named slice of the flat weights.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TensorEntry {
-    /// The layer's path in the module tree, e.g. `Sequential#0/Linear#2` (user names replace
-    /// `Kind#index` where set).
+    /// The layer's path in the module tree and the tensor's name under it, e.g.
+    /// `Sequential#0/Linear#2/weight` (user names replace `Kind#index` where set).
     pub name: String,
-    /// Its shape (the engine keeps a layer's parameters as one slice, so one dimension).
+    /// Its shape (BigDL's: a Linear's weight is `[out, in]`; one dimension in older files).
     pub shape: Vec<usize>,
     /// Where it starts in the flat weights.
     pub offset: usize,

@@ -21,7 +21,7 @@ pub use contents::{
     Metadata, ModelContents, TensorEntry, FORMAT_VERSION, IDENTIFIER, KNOWN_FEATURES,
 };
 pub use crc32::crc32;
-pub use layout::{layout, GraphLayout};
+pub use layout::{layout, legacy_layout, GraphLayout};
 pub use read::{decode, is_model_file};
 pub use verify::{verifier_options, MAX_GRAPH_DEPTH};
 pub use weights::match_weights;

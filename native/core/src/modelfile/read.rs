@@ -9,7 +9,7 @@ use super::contents::KNOWN_FEATURES;
 use super::contents::{ModelContents, TensorEntry, FORMAT_VERSION, IDENTIFIER};
 use super::crc32::crc32;
 use super::fb_convert::{metadata, node};
-use super::layout::layout;
+use super::layout::{layout, legacy_layout};
 use super::model_file_generated::ferrodl::fb;
 use super::verify::{corrupt, verifier_options};
 use crate::error::{Error, Result};
@@ -173,7 +173,7 @@ fn check_graph(graph: &crate::spec::Node, c: &ModelContents) -> Result<()> {
             ),
         ));
     }
-    if c.tensors != l.tensors {
+    if c.tensors != l.tensors && c.tensors != legacy_layout(graph)?.tensors {
         return Err(Error::corrupt(
             0,
             "the tensor names and shapes do not match the graph's".to_string(),

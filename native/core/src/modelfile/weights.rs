@@ -2,15 +2,31 @@
 //! and put in the model's order.
 
 use super::contents::ModelContents;
-use super::layout::layout;
+use super::layout::{layout, legacy_layout, GraphLayout};
 use crate::error::{fmt_shape, Error, Result};
 use crate::spec::Node;
 
 /// The flat weights for `model` taken from `file` (a weights-only or a full model file): every
 /// tensor of the model must be in the file under the same name with the same shape, and the
-/// file may hold no other.
+/// file may hold no other. A file written before per-tensor shapes (one 1-D tensor per layer)
+/// is matched against the model's [`legacy_layout`] instead; errors name the current tensors.
 pub fn match_weights(model: &Node, file: &ModelContents) -> Result<Vec<f32>> {
     let l = layout(model)?;
+    match match_layout(&l, file) {
+        Ok(w) => Ok(w),
+        Err(e) => {
+            let old = legacy_layout(model)?;
+            if old.tensors != l.tensors {
+                if let Ok(w) = match_layout(&old, file) {
+                    return Ok(w);
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+fn match_layout(l: &GraphLayout, file: &ModelContents) -> Result<Vec<f32>> {
     let mut out = vec![0f32; l.num_params];
     for t in &l.tensors {
         let src = file

@@ -111,6 +111,14 @@ impl<T: Element> Module<T> for BatchNormalization {
         }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        if self.affine {
+            crate::param_tensor::weight_bias(&[self.n], Some(self.n))
+        } else {
+            Vec::new()
+        }
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         if self.affine {
             let (w, b) = params.split_at_mut(self.n);

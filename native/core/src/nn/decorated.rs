@@ -54,6 +54,9 @@ impl<T: Element> Module<T> for Decorated<T> {
     fn num_params(&self) -> usize {
         self.inner.num_params()
     }
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        self.inner.param_tensors()
+    }
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.inner.init_params(params, rng);
         let (w, b) = params.split_at_mut(self.fans.weight_len);

@@ -59,6 +59,9 @@ macro_rules! frozen_impl {
             fn num_params(&self) -> usize {
                 self.inner.num_params()
             }
+            fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+                self.inner.param_tensors()
+            }
             fn init_params(&self, params: &mut [T], rng: &mut Rng) {
                 self.inner.init_params(params, rng)
             }

@@ -91,6 +91,13 @@ impl<T: Element> Module<T> for Linear {
         self.weight_len() + if self.with_bias { self.output_size } else { 0 }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(
+            &[self.output_size, self.input_size],
+            self.with_bias.then_some(self.output_size),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.input_size as f64).sqrt();
         for p in params.iter_mut() {

@@ -78,6 +78,10 @@ impl<T: Element> Module<T> for LookupTable {
         self.n_index * self.n_output
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(&[self.n_index, self.n_output], None)
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         params.iter_mut().for_each(|p| *p = T::lit(rng.normal()));
     }

@@ -167,6 +167,17 @@ impl<T: Element> Module<T> for ScaleShift {
         }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let (name, shape) = match &self.kind {
+            ScaleShiftKind::CMul(s) => ("weight", s.clone()),
+            ScaleShiftKind::CAdd(s) => ("bias", s.clone()),
+            ScaleShiftKind::Add(n) => ("bias", vec![*n]),
+            ScaleShiftKind::Mul | ScaleShiftKind::PReLU(0) => ("weight", vec![1]),
+            ScaleShiftKind::PReLU(c) => ("weight", vec![*c]),
+        };
+        vec![crate::param_tensor::ParamTensor::new(name, &shape)]
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         if let ScaleShiftKind::PReLU(_) = self.kind {
             params.iter_mut().for_each(|p| *p = T::lit(0.25));

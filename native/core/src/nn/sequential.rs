@@ -71,6 +71,10 @@ impl<T: Element> Module<T> for Sequential<T> {
         self.children.iter().map(|c| c.num_params()).sum()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::of_children(self.children.iter().map(|c| c.param_tensors()))
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         for (child, (o, n)) in self.children.iter().zip(self.ranges()) {
             child.init_params(&mut params[o..o + n], rng);

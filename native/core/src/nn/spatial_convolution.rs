@@ -199,6 +199,15 @@ impl<T: Element> Module<T> for SpatialConvolution {
             }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let g = self.n_group;
+        let (kh, kw) = self.kernel;
+        crate::param_tensor::weight_bias(
+            &[g, self.n_output_plane / g, self.n_input_plane / g, kh, kw],
+            self.with_bias.then_some(self.n_output_plane),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / ((self.kernel.0 * self.kernel.1 * self.n_input_plane) as f64).sqrt();
         params

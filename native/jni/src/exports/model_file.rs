@@ -5,7 +5,7 @@ use crate::arrays::{new_floats, read_bytes, read_floats};
 use crate::error::JniResult;
 use crate::guard::guard;
 use ferrodl_core::modelfile::ModelContents;
-use ferrodl_core::modelfile::{decode as decode_file, encode, match_weights, Metadata};
+use ferrodl_core::modelfile::{decode as decode_file, encode, layout, match_weights, Metadata};
 use ferrodl_core::spec::{decode, encode as encode_spec, Attr, Node};
 use jni::objects::{JByteArray, JClass, JFloatArray};
 use jni::sys::{jboolean, jint};
@@ -81,6 +81,39 @@ pub fn file_floats(file: &[u8], buffers: bool) -> JniResult<Vec<f32>> {
 /// The weights of `file` for the model `spec`, matched by tensor name and shape.
 pub fn file_weights_for(spec: &[u8], file: &[u8]) -> JniResult<Vec<f32>> {
     Ok(match_weights(&decode(spec)?, &decode_file(file)?)?)
+}
+
+/// The parameter tensors of the model `spec` (`parameters()`, docs/model-format.md), as a
+/// description: `TensorLayout` with one child `Tensor` per tensor, in flat-buffer order, whose
+/// name is the tensor's path (`Sequential#0/Linear#0/weight`) and whose attributes are `shape`
+/// and `offset` (into the flat weights).
+pub fn tensor_layout(spec: &[u8]) -> JniResult<Vec<u8>> {
+    let l = layout(&decode(spec)?)?;
+    let ints = |v: &[usize]| -> Vec<i64> {
+        v.iter()
+            .map(|&d| i64::try_from(d).unwrap_or(i64::MAX))
+            .collect()
+    };
+    let node = l.tensors.iter().fold(Node::new("TensorLayout"), |n, t| {
+        let mut c = Node::new("Tensor")
+            .ints("shape", &ints(&t.shape))
+            .ints("offset", &ints(&[t.offset]));
+        c.name = t.name.clone();
+        n.child(c)
+    });
+    Ok(encode_spec(&node))
+}
+
+#[no_mangle]
+pub extern "system" fn Java_ferrodl_engine_Native_modelTensorLayout<'l>(
+    env: EnvUnowned<'l>,
+    _c: JClass<'l>,
+    spec: JByteArray<'l>,
+) -> JByteArray<'l> {
+    guard(env, |env| {
+        let out = tensor_layout(&read_bytes(env, &spec)?)?;
+        Ok(env.byte_array_from_slice(&out)?)
+    })
 }
 
 #[no_mangle]

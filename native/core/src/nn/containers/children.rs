@@ -40,6 +40,11 @@ impl<T: Element> Children<T> {
         self.modules.iter().map(|c| c.num_params()).sum()
     }
 
+    /// The children's parameter tensors, each under its index.
+    pub fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::of_children(self.modules.iter().map(|c| c.param_tensors()))
+    }
+
     pub fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         for (child, (o, n)) in self.modules.iter().zip(self.ranges()) {
             child.init_params(&mut params[o..o + n], rng);
@@ -104,6 +109,9 @@ macro_rules! delegate_to_children {
     () => {
         fn num_params(&self) -> usize {
             self.children.num_params()
+        }
+        fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+            self.children.param_tensors()
         }
         fn init_params(&self, params: &mut [T], rng: &mut crate::rng::Rng) {
             self.children.init_params(params, rng)

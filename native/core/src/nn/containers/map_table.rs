@@ -121,6 +121,9 @@ impl<T: Element> ActivityModule<T> for MapTable<T> {
     fn num_params(&self) -> usize {
         self.first.num_params()
     }
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::of_children([self.first.param_tensors()])
+    }
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.first.init_params(params, rng)
     }

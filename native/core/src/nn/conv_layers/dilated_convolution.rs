@@ -120,6 +120,13 @@ impl<T: Element> Module<T> for SpatialDilatedConvolution {
         self.weight_len() + self.n_output_plane
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(
+            &[self.n_output_plane, self.n_input_plane, self.h.k, self.w.k],
+            Some(self.n_output_plane),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / ((self.h.k * self.w.k * self.n_input_plane) as f64).sqrt();
         params

@@ -199,6 +199,20 @@ impl<T: Element> Module<T> for SpatialFullConvolution {
         self.weight_len() + if self.no_bias { 0 } else { self.n_output_plane }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let g = self.n_group;
+        crate::param_tensor::weight_bias(
+            &[
+                g,
+                self.n_input_plane / g,
+                self.n_output_plane / g,
+                self.h.k,
+                self.w.k,
+            ],
+            (!self.no_bias).then_some(self.n_output_plane),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / ((self.h.k * self.w.k * self.n_input_plane) as f64).sqrt();
         params

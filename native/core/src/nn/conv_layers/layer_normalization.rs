@@ -66,6 +66,10 @@ impl<T: Element> Module<T> for LayerNormalization {
         2 * self.hidden_size
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(&[self.hidden_size], Some(self.hidden_size))
+    }
+
     fn init_params(&self, params: &mut [T], _rng: &mut Rng) {
         let (w, b) = params.split_at_mut(self.hidden_size);
         w.iter_mut().for_each(|p| *p = T::one());

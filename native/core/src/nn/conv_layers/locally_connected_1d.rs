@@ -127,6 +127,17 @@ impl<T: Element> Module<T> for LocallyConnected1D {
         self.n_output_frame() * self.output_frame_size * (self.kernel_w * self.input_frame_size + 1)
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let (f, o) = (self.n_output_frame(), self.output_frame_size);
+        vec![
+            crate::param_tensor::ParamTensor::new(
+                "weight",
+                &[f, o, self.kernel_w * self.input_frame_size],
+            ),
+            crate::param_tensor::ParamTensor::new("bias", &[f, o]),
+        ]
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / ((self.kernel_w * self.input_frame_size) as f64).sqrt();
         params

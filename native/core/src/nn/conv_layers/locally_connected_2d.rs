@@ -177,6 +177,18 @@ impl<T: Element> Module<T> for LocallyConnected2D {
         self.window.out_len() * self.n_output_plane * per
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let (p, o) = (self.window.out_len(), self.n_output_plane);
+        let mut out = vec![crate::param_tensor::ParamTensor::new(
+            "weight",
+            &[p, o, self.window.rows()],
+        )];
+        if self.with_bias {
+            out.push(crate::param_tensor::ParamTensor::new("bias", &[p, o]));
+        }
+        out
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.window.rows() as f64).sqrt();
         params

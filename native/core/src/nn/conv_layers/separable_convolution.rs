@@ -98,6 +98,32 @@ impl<T: Element> Module<T> for SpatialSeparableConvolution {
         self.depth_len + Module::<T>::num_params(&self.pointwise)
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let depth = Module::<T>::param_tensors(&self.depthwise);
+        let (internal, kh, kw) = match depth.first().map(|t| t.shape.as_slice()) {
+            Some(&[g, m, _, kh, kw]) => (g * m, kh, kw),
+            _ => {
+                return crate::param_tensor::whole(
+                    self.depth_len + Module::<T>::num_params(&self.pointwise),
+                )
+            }
+        };
+        let mut out = vec![
+            crate::param_tensor::ParamTensor::new("depthWeight", &[internal, 1, kh, kw]),
+            crate::param_tensor::ParamTensor::new(
+                "pointWeight",
+                &[self.n_output_channel, internal],
+            ),
+        ];
+        if self.has_bias {
+            out.push(crate::param_tensor::ParamTensor::new(
+                "bias",
+                &[self.n_output_channel],
+            ));
+        }
+        out
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let (d, p) = params.split_at_mut(self.depth_len);
         self.depthwise.init_params(d, rng);

@@ -71,6 +71,9 @@ impl<T: Element> Module<T> for SpatialShareConvolution {
     fn num_params(&self) -> usize {
         Module::<T>::num_params(&self.inner)
     }
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        Module::<T>::param_tensors(&self.inner)
+    }
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.inner.init_params(params, rng)
     }

@@ -104,6 +104,13 @@ impl<T: Element> Module<T> for TemporalConvolution {
         self.output_frame_size * (self.row() + 1)
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(
+            &[self.output_frame_size, self.row()],
+            Some(self.output_frame_size),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.row() as f64).sqrt();
         params

@@ -101,6 +101,14 @@ impl<T: Element> Module<T> for VolumetricConvolution {
             }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let [kt, kh, kw] = self.k;
+        crate::param_tensor::weight_bias(
+            &[self.n_output_plane, self.n_input_plane, kt, kh, kw],
+            self.with_bias.then_some(self.n_output_plane),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let fan_in = self.k.iter().product::<usize>() * self.n_input_plane;
         let stdv = 1.0 / (fan_in as f64).sqrt();

@@ -168,6 +168,16 @@ impl<T: Element> Module<T> for VolumetricFullConvolution {
             }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let c = &self.c;
+        let [kt, kh, kw] = c.k;
+        let g = c.n_group;
+        crate::param_tensor::weight_bias(
+            &[g, c.n_input_plane / g, c.n_output_plane / g, kt, kh, kw],
+            (!c.no_bias).then_some(c.n_output_plane),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let fan_in = self.c.k.iter().product::<usize>() * self.c.n_input_plane;
         let stdv = 1.0 / (fan_in as f64).sqrt();

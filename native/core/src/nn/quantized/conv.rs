@@ -243,6 +243,23 @@ impl<T: Element> Module<T> for QuantizedSpatialConvolution {
         self.weight_len() + self.c.n_output_plane * if self.c.with_bias { 2 } else { 1 }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let c = &self.c;
+        let o = c.n_output_plane;
+        let (kw, kh) = c.kernel;
+        let mut out = vec![
+            crate::param_tensor::ParamTensor::new(
+                "weight",
+                &[o, c.n_input_plane / c.n_group, kh, kw],
+            ),
+            crate::param_tensor::ParamTensor::new("weightScale", &[o]),
+        ];
+        if c.with_bias {
+            out.push(crate::param_tensor::ParamTensor::new("bias", &[o]));
+        }
+        out
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let fan_in = self.c.n_input_plane * self.c.kernel.0 * self.c.kernel.1;
         init_from_float(params, (self.c.n_output_plane, self.k()), fan_in, rng);

@@ -63,6 +63,18 @@ impl<T: Element> Module<T> for QuantizedLinear {
         self.weight_len() + self.output_size * if self.with_bias { 2 } else { 1 }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let (o, i) = (self.output_size, self.input_size);
+        let mut out = vec![
+            crate::param_tensor::ParamTensor::new("weight", &[o, i]),
+            crate::param_tensor::ParamTensor::new("weightScale", &[o]),
+        ];
+        if self.with_bias {
+            out.push(crate::param_tensor::ParamTensor::new("bias", &[o]));
+        }
+        out
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let shape = (self.output_size, self.input_size);
         init_from_float(params, shape, self.input_size, rng);

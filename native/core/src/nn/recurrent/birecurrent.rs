@@ -172,6 +172,20 @@ impl<T: Element> Module<T> for BiRecurrent<T> {
         2 * self.fwd.num_params()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let fwd = self
+            .fwd
+            .param_tensors()
+            .into_iter()
+            .map(|t| t.under("layer"));
+        let bwd = self
+            .bwd
+            .param_tensors()
+            .into_iter()
+            .map(|t| t.under("revLayer"));
+        fwd.chain(bwd).collect()
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let (a, b) = params.split_at_mut(self.fwd.num_params());
         self.fwd.init_params(a, rng);

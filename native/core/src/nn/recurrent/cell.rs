@@ -202,6 +202,33 @@ impl Cell {
         self.wi_len() + self.bi_len() + self.wh_len() + self.extra_len()
     }
 
+    /// The parameters as separate tensors (see [`crate::Module::param_tensors`]).
+    pub fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let (w, h) = (self.width(), self.hidden_size);
+        let mut out = vec![crate::param_tensor::ParamTensor::new(
+            "W_i",
+            &[w, self.input_size],
+        )];
+        if self.has_input_bias() {
+            out.push(crate::param_tensor::ParamTensor::new("b_i", &[w]));
+        }
+        out.push(crate::param_tensor::ParamTensor::new("W_h", &[w, h]));
+        let extra: &[&str] = match self.kind {
+            CellKind::Rnn {
+                hidden_bias: true, ..
+            } => &["b_h"],
+            CellKind::Lstm { peephole: true, .. } => &["p_i", "p_f", "p_o"],
+            CellKind::Gru { .. } => &["b_hn"],
+            _ => &[],
+        };
+        out.extend(
+            extra
+                .iter()
+                .map(|n| crate::param_tensor::ParamTensor::new(n, &[h])),
+        );
+        out
+    }
+
     /// Splits a parameter slice into (`W_i`, `b_i`, `W_h`, extra).
     pub fn split<'a, T>(&self, p: &'a [T]) -> (&'a [T], &'a [T], &'a [T], &'a [T]) {
         let (wi, rest) = p.split_at(self.wi_len());

@@ -100,6 +100,10 @@ impl<T: Element> Module<T> for RecurrentDecoder<T> {
         self.proto.num_params()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        self.proto.param_tensors()
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.proto.init_params(params, rng);
     }

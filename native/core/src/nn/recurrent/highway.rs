@@ -84,6 +84,12 @@ impl<T: Element> Module<T> for Highway<T> {
         2 * self.block()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        let s = self.size;
+        let block = crate::param_tensor::weight_bias(&[s, s], self.with_bias.then_some(s));
+        crate::param_tensor::of_children([block.clone(), block])
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.size as f64).sqrt();
         params

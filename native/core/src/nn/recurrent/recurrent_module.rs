@@ -63,6 +63,10 @@ impl<T: Element> Module<T> for Recurrent<T> {
         self.stack.num_params()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        self.stack.param_tensors()
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.stack.init_params(params, rng);
     }

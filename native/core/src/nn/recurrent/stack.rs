@@ -74,6 +74,14 @@ impl<T: Element> Stack<T> {
         self.layers.iter().map(|l| l.cell.num_params()).sum()
     }
 
+    /// The parameters as separate tensors (see [`crate::Module::param_tensors`]).
+    pub fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        if let [one] = self.layers.as_slice() {
+            return one.cell.param_tensors();
+        }
+        crate::param_tensor::of_children(self.layers.iter().map(|l| l.cell.param_tensors()))
+    }
+
     fn ranges(&self) -> Vec<std::ops::Range<usize>> {
         let mut at = 0;
         self.layers

@@ -72,6 +72,10 @@ impl<T: Element> Module<T> for TimeDistributed<T> {
         self.layer.num_params()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        self.layer.param_tensors()
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.layer.init_params(params, rng);
     }

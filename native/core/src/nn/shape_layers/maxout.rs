@@ -61,6 +61,10 @@ impl<T: Element> Module<T> for Maxout {
         Module::<T>::num_params(&self.linear)
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        Module::<T>::param_tensors(&self.linear)
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.linear.init_params(params, rng)
     }

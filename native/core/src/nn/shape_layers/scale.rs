@@ -75,6 +75,13 @@ impl<T: Element> Module<T> for Scale {
         2 * self.half()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        vec![
+            crate::param_tensor::ParamTensor::new("weight", &self.size),
+            crate::param_tensor::ParamTensor::new("bias", &self.size),
+        ]
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let (w, b) = params.split_at_mut(self.half().min(params.len()));
         Module::<T>::init_params(&self.cmul, w, rng);

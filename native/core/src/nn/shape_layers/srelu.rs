@@ -97,6 +97,13 @@ impl<T: Element> Module<T> for SReLU {
         4 * self.n()
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        ["tLeft", "aLeft", "tRight", "aRight"]
+            .iter()
+            .map(|n| crate::param_tensor::ParamTensor::new(n, &self.param_shape))
+            .collect()
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let n = self.n();
         if params.len() != 4 * n {

@@ -101,6 +101,13 @@ impl<T: Element> ActivityModule<T> for Bilinear {
         self.weight_len() + if self.bias { self.out } else { 0 }
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(
+            &[self.out, self.in1, self.in2],
+            self.bias.then_some(self.out),
+        )
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.in1 as f64).sqrt();
         params

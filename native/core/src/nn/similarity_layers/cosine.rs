@@ -59,6 +59,10 @@ impl<T: Element> Module<T> for Cosine {
         self.input_size * self.output_size
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(&[self.output_size, self.input_size], None)
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.output_size as f64).sqrt();
         params

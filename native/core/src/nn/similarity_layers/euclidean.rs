@@ -67,6 +67,10 @@ impl<T: Element> Module<T> for Euclidean {
         self.input_size * self.output_size
     }
 
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        crate::param_tensor::weight_bias(&[self.input_size, self.output_size], None)
+    }
+
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         let stdv = 1.0 / (self.input_size as f64).sqrt();
         params

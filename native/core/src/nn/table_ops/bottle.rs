@@ -95,6 +95,9 @@ impl<T: Element> ActivityModule<T> for Bottle<T> {
     fn num_params(&self) -> usize {
         self.children.num_params()
     }
+    fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
+        self.children.param_tensors()
+    }
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
         self.children.init_params(params, rng)
     }

@@ -214,4 +214,11 @@ public final class Native {
 
   /** The file's weights for the model {@code spec}, matched by tensor name and shape. */
   public static native float[] modelFileWeightsFor(byte[] spec, byte[] file);
+
+  /**
+   * The parameter tensors of the model {@code spec} (weight, bias, ... of each layer with its
+   * shape), as a description: one child {@code Tensor} per tensor, named by its path, with
+   * attributes {@code shape} and {@code offset}.
+   */
+  public static native byte[] modelTensorLayout(byte[] spec);
 }
