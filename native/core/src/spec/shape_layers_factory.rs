@@ -56,10 +56,17 @@ pub fn build<T: Element>(node: &Node) -> Result<Option<Box<dyn Module<T>>>> {
             node.flag("withBias", true)?,
         )?),
         "RReLU" => Box::new(RReLU::new(f("lower", 1.0 / 8.0)?, f("upper", 1.0 / 3.0)?)?),
-        "SReLU" => Box::new(SReLU::new(
-            node.sizes("shape")?,
-            &node.naturals("sharedAxes")?,
-        )?),
+        "SReLU" => {
+            let init = |k: &str| super::init_factory::init_method(node, k);
+            Box::new(
+                SReLU::new(node.sizes("shape")?, &node.naturals("sharedAxes")?)?.with_inits([
+                    init("tLeftInit")?,
+                    init("aLeftInit")?,
+                    init("tRightInit")?,
+                    init("aRightInit")?,
+                ]),
+            )
+        }
         "Scale" => Box::new(Scale::new(node.sizes("size")?)?),
         "L1Penalty" => Box::new(L1Penalty::new(
             node.int("l1weight")?,

@@ -19,12 +19,15 @@ use crate::tensor::{check_same_shape, from_vec, Tensor};
 /// - output: same as input
 /// - parameters, in order: `tLeft`, `aLeft`, `tRight`, `aRight`, each of `shape` (shared axes
 ///   of size 1). BigDL's initialisation: `tLeft` zeros, `aLeft` Xavier, `tRight` Xavier then
-///   `|tRight| + tLeft`, `aRight` ones. (BigDL re-applies `|tRight| + tLeft` to the weights at
-///   every forward pass; here parameters are never changed by a forward pass.)
+///   `|tRight| + tLeft`, `aRight` ones; `setInitMethod(Array(tLeftInit, aLeftInit, tRightInit,
+///   aRightInit))` replaces any of the four ([`SReLU::with_inits`]), and `|tRight| + tLeft` is
+///   applied after them too. (BigDL re-applies `|tRight| + tLeft` to the weights at every
+///   forward pass; here parameters are never changed by a forward pass.)
 #[derive(Debug, Clone)]
 pub struct SReLU {
     shape: Vec<usize>,
     param_shape: Vec<usize>,
+    inits: [InitMethod; 4],
 }
 
 impl SReLU {
@@ -53,7 +56,27 @@ impl SReLU {
             *slot = 1;
         }
         crate::error::checked_count("SReLU", &param_shape)?;
-        Ok(SReLU { shape, param_shape })
+        Ok(SReLU {
+            shape,
+            param_shape,
+            inits: [
+                InitMethod::Zeros,
+                InitMethod::Xavier,
+                InitMethod::Xavier,
+                InitMethod::Ones,
+            ],
+        })
+    }
+
+    /// Replaces the initialisation of `tLeft, aLeft, tRight, aRight` where given (BigDL's
+    /// `setInitMethod(Array(...))`; `None` keeps the default).
+    pub fn with_inits(mut self, inits: [Option<InitMethod>; 4]) -> SReLU {
+        for (slot, m) in self.inits.iter_mut().zip(inits) {
+            if let Some(m) = m {
+                *slot = m;
+            }
+        }
+        self
     }
 
     fn n(&self) -> usize {
@@ -117,13 +140,14 @@ impl<T: Element> Module<T> for SReLU {
         let (tl, rest) = params.split_at_mut(n);
         let (al, rest) = rest.split_at_mut(n);
         let (tr, ar) = rest.split_at_mut(n);
-        InitMethod::Zeros.fill(tl, fan_in, fan_out, rng);
-        InitMethod::Xavier.fill(al, fan_in, fan_out, rng);
-        InitMethod::Xavier.fill(tr, fan_in, fan_out, rng);
+        let [m_tl, m_al, m_tr, m_ar] = &self.inits;
+        m_tl.fill(tl, fan_in, fan_out, rng);
+        m_al.fill(al, fan_in, fan_out, rng);
+        m_tr.fill(tr, fan_in, fan_out, rng);
         for (r, l) in tr.iter_mut().zip(tl.iter()) {
             *r = r.abs() + *l;
         }
-        InitMethod::Ones.fill(ar, fan_in, fan_out, rng);
+        m_ar.fill(ar, fan_in, fan_out, rng);
     }
 
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
