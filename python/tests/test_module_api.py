@@ -27,7 +27,8 @@ def test_freeze_zeroes_the_named_layers_gradients(sc):
     m = mlp()
     free = grads(m)
     assert set(free) == {"fc1", "fc2"}
-    assert free["fc1"]["weight"].shape == (25,) and free["fc2"]["gradWeight"].shape == (18,)
+    assert free["fc1"]["weight"].shape == (5, 4) and free["fc1"]["bias"].shape == (5,)
+    assert free["fc2"]["gradWeight"].shape == (3, 5) and free["fc2"]["gradBias"].shape == (3,)
     assert np.abs(free["fc1"]["gradWeight"]).sum() > 0
     m2 = mlp()
     m2.set_weights(m.get_weights())
@@ -73,3 +74,23 @@ def test_lbfgs_with_line_search_trains_locally(sc):
     assert searched < fixed
     with pytest.raises(ValueError):
         LBFGS(linesearch="armijo")
+
+
+def test_parameters_have_their_shapes_and_srelu_takes_four_init_methods(sc):
+    from ferrodl.nn.initialization_method import ConstInitMethod
+    from ferrodl.nn.layer import BatchNormalization, SReLU
+    m = Sequential().add(Linear(4, 5).set_name("fc")).add(BatchNormalization(5).set_name("bn"))
+    p = m.parameters()
+    assert p["fc"]["weight"].shape == (5, 4) and p["fc"]["bias"].shape == (5,)
+    assert p["bn"]["weight"].shape == (5,) and np.all(p["bn"]["weight"] == 1) and np.all(p["bn"]["bias"] == 0)
+    s = SReLU((2, 3)).set_name("s").set_init_method(
+        init_method=[ConstInitMethod(0.25), ConstInitMethod(0.5), ConstInitMethod(-2.0), ConstInitMethod(1.5)])
+    t = s.parameters()["s"]
+    assert {k: v.shape for k, v in t.items() if not k.startswith("grad")} == {
+        "tLeft": (2, 3), "aLeft": (2, 3), "tRight": (2, 3), "aRight": (2, 3)}
+    np.testing.assert_array_equal(t["tLeft"], np.full((2, 3), 0.25, np.float32))
+    np.testing.assert_array_equal(t["aLeft"], np.full((2, 3), 0.5, np.float32))
+    np.testing.assert_array_equal(t["tRight"], np.full((2, 3), 2.25, np.float32))
+    np.testing.assert_array_equal(t["aRight"], np.full((2, 3), 1.5, np.float32))
+    with pytest.raises(ValueError):
+        SReLU((2,)).set_init_method(ConstInitMethod(1.0))

@@ -162,18 +162,22 @@ class Layer(JavaValue):
         return self
 
     def parameters(self):
-        """BigDL's ``parameters()``: ``{layer name: {"weight": ..., "gradWeight": ...}}`` for every
-        layer with parameters, as flat float32 arrays. The engine keeps a layer's weight and bias
-        as one slice, so ``weight`` holds both (weight first) and there is no separate ``bias``."""
+        """BigDL's ``parameters()``: ``{layer name: {"weight": ..., "bias": ..., "gradWeight": ...,
+        "gradBias": ...}}`` for every layer with parameters, as float32 arrays with their shapes
+        (a Linear's weight is ``(outputSize, inputSize)``); layers with other tensors use their
+        names (SReLU: ``tLeft, aLeft, tRight, aRight`` and ``gradTLeft``, ...)."""
         pair = _jvm.call(self.value, "parameters")
-        names = [str(n) for n in _jvm.call(self.value, "parameterLayerNames")]
+        keys = [(str(k[0]), str(k[1])) for k in _jvm.call(self.value, "parameterTensorKeys")]
 
         def arrays(tensors):
-            return [np.frombuffer(bytes(_jvm.api("floatsToBytes", t.storage())), dtype="<f4").astype(np.float32)
-                    for t in tensors]
+            return [np.frombuffer(bytes(_jvm.api("floatsToBytes", t.storage())), dtype="<f4")
+                    .astype(np.float32).reshape([int(d) for d in t.size()]) for t in tensors]
 
-        weights, grads = arrays(pair._1()), arrays(pair._2())
-        return {n: {"weight": w, "gradWeight": g} for n, w, g in zip(names, weights, grads)}
+        out = {}
+        for (layer, key), w, g in zip(keys, arrays(pair._1()), arrays(pair._2())):
+            out.setdefault(layer, {})[key] = w
+            out[layer]["grad" + key[:1].upper() + key[1:]] = g
+        return out
 
     def freeze(self, names=None):
         """BigDL's ``freeze``: without names this whole module, else the named modules under it.

@@ -114,13 +114,30 @@ class RReLU(Layer):
 
 
 class SReLU(Layer):
-    """S-shaped ReLU with learned thresholds and slopes of ``shape`` (shared along ``share_axes``)."""
+    """S-shaped ReLU with learned thresholds and slopes of ``shape`` (shared along ``share_axes``):
+    four parameter tensors ``tLeft, aLeft, tRight, aRight``, initialised by default (BigDL's) with
+    Zeros, Xavier, Xavier and Ones, then ``tRight = |tRight| + tLeft``."""
 
     scala_class = "ferrodl.nn.SReLU"
 
     def __init__(self, shape, share_axes=None, bigdl_type="float"):
         axes = None if share_axes is None else _ints([int(a) for a in share_axes])
         super().__init__(_ints([int(s) for s in shape]), axes)
+
+    def set_init_method(self, weight_init_method=None, bias_init_method=None, init_method=None):
+        """BigDL's ``set_init_method(init_method=[tLeftInit, aLeftInit, tRightInit, aRightInit])``
+        (None entries keep the default); SReLU has no single weight and bias, so the two-method
+        form is refused. The parameters are re-initialised."""
+        if init_method is None:
+            raise ValueError("SReLU takes set_init_method(init_method=[tLeft, aLeft, tRight, aRight])")
+        methods = list(init_method)
+        if len(methods) != 4:
+            raise ValueError(f"SReLU takes 4 initialisation methods, got {len(methods)}")
+        array = _jvm.gateway().new_array(_jvm.jvm().ferrodl.nn.InitializationMethod, 4)
+        for i, m in enumerate(methods):
+            array[i] = None if m is None else m.value
+        _jvm.call(self.value, "setInitMethod", array)
+        return self
 
 
 class Scale(Layer):

@@ -67,6 +67,11 @@ object RReLU {
 /**
  * S-shaped ReLU with learned thresholds and slopes `tLeft, aLeft, tRight, aRight` of `shape`
  * (shared along the 1-based axes `sharedAxes`). Input `[batch, shape...]`.
+ *
+ * Initialisation (BigDL's): `tLeft` Zeros, `aLeft` Xavier, `tRight` Xavier, `aRight` Ones; then
+ * `tRight` becomes `|tRight| + tLeft` (BigDL applies that at every forward pass, the engine once
+ * after initialising). `setInitMethod(Array(tLeftInit, aLeftInit, tRightInit, aRightInit))`
+ * replaces them (a null entry keeps the default); the two-method form is refused, as in BigDL.
  */
 class SReLU(val shape: Array[Int], val sharedAxes: Array[Int] = null) extends AbstractModule {
   require(shape.nonEmpty && shape.forall(_ > 0), "SReLU: shape must be positive")
@@ -74,13 +79,36 @@ class SReLU(val shape: Array[Int], val sharedAxes: Array[Int] = null) extends Ab
     sharedAxes == null || sharedAxes.forall(a => a >= 1 && a <= shape.length),
     "SReLU: sharedAxes must be 1-based axes of shape"
   )
+  private var inits: Array[InitializationMethod] = Array.fill(4)(null)
+
+  /** BigDL's `setInitMethod(initMethods)`: the methods of `tLeft, aLeft, tRight, aRight`. */
+  def setInitMethod(initMethods: Array[InitializationMethod]): this.type = {
+    require(initMethods != null && initMethods.length == 4, "SReLU: setInitMethod takes 4 methods")
+    inits = initMethods.zip(inits).map { case (m, old) => if (m != null) m else old }
+    reset()
+  }
+
+  override def setInitMethod(weightInitMethod: InitializationMethod, biasInitMethod: InitializationMethod): this.type =
+    throw new UnsupportedOperationException(
+      "SReLU should call setInitMethod(initMethods: Array[InitializationMethod])"
+    )
+
   override protected def attrs: Seq[(String, SpecAttr)] =
     Seq("shape" -> SpecAttr.ints(shape)) ++
-      Option(sharedAxes).filter(_.nonEmpty).map(a => "sharedAxes" -> SpecAttr.ints(a)).toSeq
+      Option(sharedAxes).filter(_.nonEmpty).map(a => "sharedAxes" -> SpecAttr.ints(a)).toSeq ++
+      SReLU.InitKeys
+        .zip(inits)
+        .collect {
+          case (key, m) if m != null => Seq(key -> SpecAttr.Str(m.name), s"${key}Args" -> SpecAttr.floats(m.args))
+        }
+        .flatten
 }
 
 object SReLU {
   def apply(shape: Array[Int], sharedAxes: Array[Int] = null): SReLU = new SReLU(shape, sharedAxes)
+
+  /** The description's attributes of the four initialisation methods, in BigDL's order. */
+  private[nn] val InitKeys: Seq[String] = Seq("tLeftInit", "aLeftInit", "tRightInit", "aRightInit")
 }
 
 /** Multiplies by 1-centred Gaussian noise of standard deviation `√(rate / (1 - rate))` while training. */

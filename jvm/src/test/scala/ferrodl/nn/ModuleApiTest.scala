@@ -112,14 +112,14 @@ class ModuleApiTest {
     assertArrayEquals(g.forward(x).storage, g.cloneModule().forward(x).storage, 0f)
   }
 
-  @Test def parametersArePerLayer(): Unit = {
+  @Test def parametersAreWeightAndBiasPerLayer(): Unit = {
     val m = mlp()
     m.forward(x)
     m.backward(x, gy)
     val (w, g) = m.parameters()
-    assertEquals("two layers with parameters", 2, w.length)
-    assertEquals(Seq(25, 18), w.map(_.nElement()).toSeq)
-    assertEquals(Seq(25, 18), g.map(_.nElement()).toSeq)
+    assertEquals("weight and bias of two layers", 4, w.length)
+    assertEquals(Seq(Seq(5, 4), Seq(5), Seq(3, 5), Seq(3)), w.map(_.size().toSeq).toSeq)
+    assertEquals(Seq(Seq(5, 4), Seq(5), Seq(3, 5), Seq(3)), g.map(_.size().toSeq).toSeq)
     val flat = m.getParameters()
     assertArrayEquals(flat._1.storage, w.flatMap(_.storage), 0f)
     assertArrayEquals(flat._2.storage, g.flatMap(_.storage), 0f)

@@ -115,12 +115,39 @@ abstract class AbstractModule extends Serializable {
     out.result()
   }
 
-  /** The layers `parameters()` reports: those with parameters and no children. */
-  private def parameterLayers: Seq[(AbstractModule, Int, Int)] =
-    parameterRanges.filter { case (mod, _, n) => n > 0 && mod.children.isEmpty }
+  /**
+   * The parameter tensors `parameters()` reports, from the engine (docs/model-format.md): each
+   * tensor's path name (`Sequential#0/Linear#0/weight`), shape and offset in the flat weights.
+   */
+  private def parameterTensors: Seq[(String, Array[Int], Int)] = {
+    localModel() // loads the native library
+    SpecNode.decode(ferrodl.engine.Native.modelTensorLayout(toSpec.encode()), "tensor layout").children.map { t =>
+      val a = t.attrs.toMap
+      def ints(k: String): Seq[Long] = a.get(k).collect { case SpecAttr.Ints(v) => v }.getOrElse(Nil)
+      (t.name, ints("shape").map(_.toInt).toArray, ints("offset").headOption.getOrElse(0L).toInt)
+    }
+  }
 
-  /** The names of the layers `parameters()` reports, in its order (for the Python API). */
-  private[ferrodl] def parameterLayerNames(): Array[String] = parameterLayers.map(_._1.getName()).toArray
+  /**
+   * For each tensor of `parameters()`, in its order (for the Python API): the name of the layer
+   * that holds it (the deepest module whose parameters contain it) and the tensor's key under
+   * that layer (`weight`, `bias`; as many trailing path segments as make the keys of one layer
+   * distinct, e.g. BiRecurrent's `layer/W_i` and `revLayer/W_i`).
+   */
+  private[ferrodl] def parameterTensorKeys(): Array[Array[String]] = {
+    val ranges = parameterRanges.filter(_._3 > 0)
+    val tensors = parameterTensors
+    val owners = tensors.map { case (_, _, o) => ranges.filter { case (_, a, n) => a <= o && o < a + n }.last._1 }
+    val segments = tensors.map(_._1.split('/').toSeq)
+    tensors.indices.map { i =>
+      val mine = tensors.indices.filter(j => owners(j) eq owners(i)).map(segments)
+      val key = (1 to segments(i).length)
+        .map(k => segments(i).takeRight(k))
+        .find(k => mine.count(_.takeRight(k.length) == k) == 1)
+        .getOrElse(segments(i))
+      Array(owners(i).getName(), key.mkString("/"))
+    }.toArray
+  }
 
   /** The flat-buffer ranges of frozen modules (merged: a frozen container covers its tree). */
   private[ferrodl] def frozenRanges: Seq[(Int, Int)] =
@@ -261,19 +288,21 @@ abstract class AbstractModule extends Serializable {
   def zeroGradParameters(): Unit = localModel().zeroGradients()
 
   /**
-   * BigDL's `parameters()`: per layer with parameters (depth first, in the flat buffer's order),
-   * its weights and its gradients as 1-D tensors (copies). BigDL gives a layer's weight and bias
-   * as separate tensors with their shapes; the engine keeps each layer's parameters as one
-   * slice, so here each layer gives one tensor of all of them (weight first, then bias).
+   * BigDL's `parameters()`: the weights and the gradients as separate tensors with their
+   * shapes, in the flat buffer's order (depth first): a Linear gives its weight
+   * `[outputSize, inputSize]` and its bias `[outputSize]`, a SpatialConvolution its weight
+   * `[nGroup, nOutputPlane/nGroup, nInputPlane/nGroup, kernelH, kernelW]` and bias, a
+   * BatchNormalization its weight and bias `[nOutput]`, SReLU `tLeft, aLeft, tRight, aRight`.
+   * Copies, unlike BigDL's views: write changes back with `setWeightsArray`.
    */
   def parameters(): (Array[Tensor], Array[Tensor]) = {
     val m = localModel()
     val grads = m.getGradients()
-    val leaves = parameterLayers
-    (
-      leaves.map { case (_, o, n) => Tensor.fromArray(java.util.Arrays.copyOfRange(weights, o, o + n)) }.toArray,
-      leaves.map { case (_, o, n) => Tensor.fromArray(java.util.Arrays.copyOfRange(grads, o, o + n)) }.toArray
-    )
+    val tensors = parameterTensors
+    def slices(from: Array[Float]): Array[Tensor] = tensors.map { case (_, shape, o) =>
+      Tensor(java.util.Arrays.copyOfRange(from, o, o + shape.product), shape)
+    }.toArray
+    (slices(weights), slices(grads))
   }
 
   def training(): this.type = { train = true; this }
