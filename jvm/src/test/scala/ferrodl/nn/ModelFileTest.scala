@@ -87,7 +87,9 @@ class ModelFileTest {
     val s = assertThrows(classOf[CorruptDataException], () => wider.loadWeights(path))
     assertTrue(
       s.getMessage,
-      s.getMessage.contains("Sequential#0/SpatialConvolution#1") && s.getMessage.contains("[40]")
+      s.getMessage.contains(
+        "tensor 'Sequential#0/SpatialConvolution#1/weight' has shape [1, 4, 1, 3, 3] in the file, the model needs [1, 5, 1, 3, 3]"
+      )
     )
   }
 
