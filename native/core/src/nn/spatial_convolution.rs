@@ -51,9 +51,14 @@ struct ConvBuffers<T> {
     gcol: Vec<T>,
 }
 
-/// The largest unfolded input kept between forward and backward (elements; 64 MB of f32).
-/// Larger inputs are unfolded in chunks, twice.
-const MAX_CACHED_COLS: usize = 1 << 24;
+/// The largest unfolded input kept between forward and backward (elements; 8 MB of f32).
+/// Larger inputs are unfolded in chunks, twice: unfolding again in cache costs less than
+/// streaming a large unfolded batch through memory three times.
+const MAX_CACHED_COLS: usize = 1 << 21;
+
+/// The most column-gradient elements backward computes before folding them back (col2im):
+/// 256K f32, 1 MB, which stays in cache between the two.
+const GCOL_CHUNK: usize = 1 << 18;
 
 /// The constructor arguments of [`SpatialConvolution`], named as in BigDL.
 #[derive(Debug, Clone)]
@@ -247,6 +252,24 @@ impl<T: Element> Module<T> for SpatialConvolution {
                     let image = &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
                     im2col(&g, image, col, ld, i * l);
                 }
+                if nb == 1 {
+                    // One image: the GEMM writes its output planes in place.
+                    let dst = &mut y[(s0 * self.n_output_plane + grp * og) * l..][..og * l];
+                    matmul(
+                        T::one(),
+                        w,
+                        view(col, rows, ld)?,
+                        T::zero(),
+                        view_mut(dst, og, l)?,
+                    )?;
+                    if self.with_bias {
+                        let bias = &params[self.weight_len() + grp * og..][..og];
+                        for (plane, &b) in dst.chunks_exact_mut(l).zip(bias) {
+                            plane.iter_mut().for_each(|v| *v += b);
+                        }
+                    }
+                    continue;
+                }
                 // One GEMM for the whole chunk: [og, rows] · [rows, nb·L].
                 matmul(
                     T::one(),
@@ -325,7 +348,10 @@ impl<T: Element> Module<T> for SpatialConvolution {
             buf.input.clear();
             resize(&mut buf.cols, rows * chunk * l);
         }
-        resize(&mut buf.gcol, rows * chunk * l);
+        resize(
+            &mut buf.gcol,
+            rows * l * (GCOL_CHUNK / (rows * l).max(1)).clamp(1, chunk),
+        );
         resize(&mut buf.work, og * chunk * l);
         let mut gx = vec![T::zero(); input.len()];
         let (gw_all, gb_all) = grad_params.split_at_mut(wl);
@@ -342,12 +368,21 @@ impl<T: Element> Module<T> for SpatialConvolution {
                             &x[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
                         im2col(&g, image, col, ld, i * l);
                     }
-                    for o in 0..og {
+                    for o in (0..og).filter(|_| nb > 1) {
                         let src = &gy[((s0 + i) * self.n_output_plane + grp * og + o) * l..][..l];
                         buf.work[o * ld + i * l..][..l].copy_from_slice(src);
                     }
                 }
-                let gyv = view(&buf.work[..og * ld], og, ld)?;
+                // The output gradient as [og, nb·L]: one image's is already that, in place.
+                let gyv = if nb == 1 {
+                    view(
+                        &gy[(s0 * self.n_output_plane + grp * og) * l..][..og * l],
+                        og,
+                        l,
+                    )?
+                } else {
+                    view(&buf.work[..og * ld], og, ld)?
+                };
                 let gw = view_mut(
                     &mut gw_all[grp * og * rows..(grp + 1) * og * rows],
                     og,
@@ -360,17 +395,25 @@ impl<T: Element> Module<T> for SpatialConvolution {
                     }
                 }
                 if self.propagate_back {
-                    matmul(
-                        T::one(),
-                        w.t(),
-                        gyv,
-                        T::zero(),
-                        view_mut(&mut buf.gcol[..rows * ld], rows, ld)?,
-                    )?;
-                    for i in 0..nb {
-                        let image =
-                            &mut gx[((s0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
-                        col2im(&g, &buf.gcol, ld, i * l, image);
+                    // The column gradient a few images at a time, so it stays in cache
+                    // between the GEMM that writes it and col2im that reads it.
+                    let sub = (GCOL_CHUNK / (rows * l).max(1)).clamp(1, nb);
+                    for i0 in (0..nb).step_by(sub) {
+                        let sb = sub.min(nb - i0);
+                        let sld = sb * l;
+                        let gys = gyv.slice(ndarray::s![.., i0 * l..i0 * l + sld]);
+                        matmul(
+                            T::one(),
+                            w.t(),
+                            gys,
+                            T::zero(),
+                            view_mut(&mut buf.gcol[..rows * sld], rows, sld)?,
+                        )?;
+                        for i in 0..sb {
+                            let image = &mut gx
+                                [((s0 + i0 + i) * self.n_group + grp) * g.in_len()..][..g.in_len()];
+                            col2im(&g, &buf.gcol, sld, i * l, image);
+                        }
                     }
                 }
             }

@@ -49,6 +49,32 @@ impl SpatialMaxPooling {
         })
     }
 
+    /// A 2x2 window with stride 2, no padding, and whole windows: the common case, which has a
+    /// kernel of its own.
+    fn is_plain_2x2(&self, g: &Geometry) -> bool {
+        self.kernel == (2, 2)
+            && self.stride == (2, 2)
+            && g.pad_top == 0
+            && g.pad_left == 0
+            && 2 * g.out_h <= g.in_h
+            && 2 * g.out_w <= g.in_w
+    }
+
+    fn output<T: Element>(
+        &self,
+        name: &str,
+        ndim: usize,
+        n: usize,
+        g: &Geometry,
+        y: Vec<T>,
+    ) -> Result<Tensor<T>> {
+        let mut shape = vec![g.channels, g.out_h, g.out_w];
+        if ndim == 4 {
+            shape.insert(0, n);
+        }
+        from_vec(name, &shape, y)
+    }
+
     fn geometry(&self, name: &str, shape: &[usize]) -> Result<(usize, Geometry)> {
         let (n, c, h, w) = planes(name, shape)?;
         Ok((
@@ -93,9 +119,18 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
                 (w0, w1)
             })
             .collect();
+        let plain = self.is_plain_2x2(&g);
         let outs = y
             .chunks_exact_mut(g.out_w)
             .zip(self.argmax.chunks_exact_mut(g.out_w));
+        if plain {
+            for (r, (y_row, a_row)) in outs.enumerate() {
+                let (p, oh) = (r / g.out_h, r % g.out_h);
+                let top = p * plane_len + 2 * oh * g.in_w;
+                max_2x2(&x[top..top + 2 * g.in_w], g.in_w, top, y_row, a_row);
+            }
+            return self.output(&name, input.ndim(), n, &g, y);
+        }
         for (r, (y_row, a_row)) in outs.enumerate() {
             let (p, oh) = (r / g.out_h, r % g.out_h);
             let plane = &x[p * plane_len..(p + 1) * plane_len];
@@ -121,11 +156,7 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
                 *av = p * plane_len + best;
             }
         }
-        let mut shape = vec![g.channels, g.out_h, g.out_w];
-        if input.ndim() == 4 {
-            shape.insert(0, n);
-        }
-        from_vec(&name, &shape, y)
+        self.output(&name, input.ndim(), n, &g, y)
     }
 
     fn backward(
@@ -142,13 +173,34 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
             return Err(Error::state(&name, "backward called before forward"));
         }
         let mut gx = vec![T::zero(); input.len()];
-        for (&i, &g) in self
-            .argmax
-            .iter()
-            .zip(grad_output.as_standard_layout().iter())
-        {
-            gx[i] += g;
+        let gy = crate::tensor::flat(grad_output);
+        for (&i, &g) in self.argmax.iter().zip(gy.iter()) {
+            if let Some(v) = gx.get_mut(i) {
+                *v += g;
+            }
         }
         from_vec(&name, input.shape(), gx)
+    }
+}
+
+/// One output row of a 2x2, stride-2 pooling: `rows` holds the two input rows (`in_w` each),
+/// which start at flat index `top`. Ties and NaN resolve as the general loop does: the first
+/// maximum in row-major window order wins, and the last NaN wins over everything.
+fn max_2x2<T: Element>(rows: &[T], in_w: usize, top: usize, y: &mut [T], arg: &mut [usize]) {
+    let (r0, r1) = rows.split_at(in_w);
+    for (ow, (yv, av)) in y.iter_mut().zip(arg.iter_mut()).enumerate() {
+        let c = 2 * ow;
+        let (mut best, mut best_v) = (c, r0[c]);
+        for (at, v) in [
+            (c + 1, r0[c + 1]),
+            (in_w + c, r1[c]),
+            (in_w + c + 1, r1[c + 1]),
+        ] {
+            let take = (v > best_v) | v.is_nan();
+            best = if take { at } else { best };
+            best_v = if take { v } else { best_v };
+        }
+        *yv = best_v;
+        *av = top + best;
     }
 }
