@@ -1,13 +1,14 @@
 //! Forward + backward time of single layers at realistic shapes, on 1 and 2 threads.
 //!
-//! `cargo run --release -p ferrodl-core --example layer_bench [-- --smoke]` prints one line per
+//! `cargo run --release -p ferrodl-core --example layer_bench [-- --smoke] [--only <case prefix>] [--cpu]` prints one line per
 //! case: `<case> <threads> <milliseconds per forward+backward, median>`. Two threads run as
 //! ferrodl's local mode does: two replicas, each on half the batch. `bash bench/run.sh` runs the
 //! same cases in PyTorch (`bench/layers.py`) and reports the ratios.
 
+use ferrodl_core::rng::Rng;
 use ferrodl_core::spec::{build_module, Node};
 use ferrodl_core::tensor::from_vec;
-use ferrodl_core::{Model, Result};
+use ferrodl_core::Result;
 use std::time::Instant;
 
 /// (case, layer, input shape); the same list as `CASES` in `bench/layers.py`.
@@ -69,26 +70,49 @@ fn cases(smoke: bool) -> Vec<(&'static str, Node, Vec<usize>)> {
     ]
 }
 
-/// Median milliseconds of `reps` forward+backward passes of one replica over `shape`.
+/// Median milliseconds of `reps` forward+backward passes of one replica over `shape`. The layer
+/// runs as a module, as PyTorch's does in `bench/layers.py`: on a fixed input and output
+/// gradient, with the model wrapper's input copy and NaN scan left out.
 fn run(node: &Node, shape: &[usize], reps: usize) -> Result<Vec<f64>> {
-    let mut model = Model::new(build_module::<f32>(node)?, 1)?;
-    model.set_training(true);
+    let mut module = build_module::<f32>(node)?;
+    module.set_training(true);
+    let mut params = vec![0.0f32; module.num_params()];
+    let mut grads = params.clone();
+    module.init_params(&mut params, &mut Rng::new(1));
     let n: usize = shape.iter().product();
     let x = from_vec(
         "x",
         shape,
         (0..n).map(|i| ((i % 97) as f32) / 97.0 - 0.5).collect(),
     )?;
+    let t = Instant::now();
+    let gy = module.forward(&params, &x)?;
+    // Passes per sample: enough for 20 ms, above the CPU clock's granularity (a few ms).
+    let inner = (0.02 / t.elapsed().as_secs_f64().max(1e-6)).clamp(1.0, 100.0) as usize;
     let mut times = Vec::with_capacity(reps);
+    let cpu = std::env::args().any(|a| a == "--cpu");
     for rep in 0..reps + 2 {
-        let t = Instant::now();
-        let y = model.forward(x.clone())?.clone();
-        model.backward(&y)?;
+        let (t, c) = (Instant::now(), thread_cpu_ns());
+        for _ in 0..inner {
+            let y = module.forward(&params, &x)?;
+            module.backward(&params, &mut grads, &x, &y, &gy)?;
+        }
         if rep >= 2 {
-            times.push(t.elapsed().as_secs_f64() * 1e3);
+            let ms = match (cpu, c, thread_cpu_ns()) {
+                (true, Some(a), Some(b)) => (b - a) as f64 / 1e6,
+                _ => t.elapsed().as_secs_f64() * 1e3,
+            };
+            times.push(ms / inner as f64);
         }
     }
     Ok(times)
+}
+
+/// This thread's time on a CPU in nanoseconds (Linux `schedstat`): with `--cpu`, the bench
+/// reports it instead of wall time, which on a shared machine also counts other processes' turns.
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -99,7 +123,15 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn main() -> Result<()> {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let reps = if smoke { 2 } else { 15 };
+    let args: Vec<String> = std::env::args().collect();
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned());
     for (case, node, shape) in cases(smoke) {
+        if only.as_deref().is_some_and(|o| !case.starts_with(o)) {
+            continue;
+        }
         let one = median(run(&node, &shape, reps)?);
         // Two replicas on half the batch each, at the same time.
         let mut half = shape.clone();
