@@ -1,13 +1,19 @@
-"""ONNX export checked in onnxruntime (LeNet-5, an MLP, graphs with branches, LSTM and GRU models,
-convolutions with batch normalisation and ceil-mode pooling), and import back into ferrodl."""
+"""ONNX export checked by onnx.checker (full check, with shape inference) and in onnxruntime (LeNet-5,
+an MLP, graphs with branches, LSTM and GRU models, convolutions with batch normalisation and ceil-mode
+pooling, and the layers that export without importing back: Transpose, the reductions, multi-plane
+PReLU, SAME convolutions, BiRecurrent, TimeDistributed, padding, cropping, upsampling, LRN, Normalize
+and the composed element-wise layers), and import back into ferrodl."""
 
 import numpy as np
 import pytest
 
-from ferrodl.nn.layer import (GRU, LSTM, BatchNormalization, CAddTable, ConcatTable, Dropout, Input, JoinTable,
-                              Linear, LogSoftMax, Model, Recurrent, ReLU, Reshape, Select, Sequential, Sigmoid,
-                              SoftMax, SpatialAveragePooling, SpatialBatchNormalization, SpatialConvolution,
-                              SpatialFullConvolution, SpatialMaxPooling, Tanh)
+from ferrodl.nn.layer import (GRU, LSTM, BatchNormalization, BiRecurrent, CAddTable, ConcatTable, Cropping2D,
+                              Dropout, HardShrink, Input, JoinTable, Linear, LogSigmoid, LogSoftMax, Max, Mean, Min,
+                              Model, Normalize, Padding, PReLU, Recurrent, ReLU, Replicate, Reshape, Select,
+                              Sequential, Sigmoid, SoftMax, SoftPlus, SoftShrink, SpatialAveragePooling,
+                              SpatialBatchNormalization, SpatialConvolution, SpatialCrossMapLRN,
+                              SpatialFullConvolution, SpatialMaxPooling, SpatialZeroPadding, Sum, Tanh, TanhShrink,
+                              Threshold, TimeDistributed, Transpose, UpSampling2D)
 
 ort = pytest.importorskip("onnxruntime")
 onnx = pytest.importorskip("onnx")
@@ -60,9 +66,67 @@ def convs():
             .add(SpatialFullConvolution(4, 2, 3, 3, 2, 2, 1, 1, 1, 1)))
 
 
+def transpose_conv():
+    return Sequential().add(Transpose([(2, 4), (3, 4)])).add(SpatialConvolution(3, 2, 1, 1))
+
+
+def reductions():
+    return (Sequential().add(SpatialConvolution(2, 3, 1, 1)).add(Sum(2, 3, squeeze=False)).add(Max(-1))
+            .add(Mean(2)).add(Min(1, 1)))
+
+
+def prelu_same():
+    return (Sequential().add(SpatialConvolution(2, 3, 3, 3, 2, 2, -1, -1)).add(PReLU(3))
+            .add(SpatialMaxPooling(2, 2, 2, 2, -1, -1)))
+
+
+def spatial():
+    return (Sequential().add(SpatialConvolution(2, 2, 1, 1)).add(SpatialZeroPadding(1, 2, 0, 3))
+            .add(Cropping2D([1, 2], [0, 1])).add(UpSampling2D([2, 3])).add(SpatialCrossMapLRN(3, 0.5, 0.75, 2.0))
+            .add(Normalize(2.0)))
+
+
+def element_wise():
+    return (Sequential().add(Linear(4, 5)).add(LogSigmoid()).add(Linear(5, 5)).add(TanhShrink()).add(Linear(5, 5))
+            .add(Threshold(0.1, -0.5)).add(Linear(5, 5)).add(SoftShrink(0.3)).add(Linear(5, 5)).add(HardShrink(0.2))
+            .add(Linear(5, 5)).add(SoftPlus(2.0)).add(Normalize(3.0)).add(Padding(1, -2, 1, 0.5))
+            .add(Padding(1, 3, 1)).add(Replicate(2, 1, 1)).add(Sum(2, 2, size_average=True)))
+
+
+def birecurrent():
+    return Sequential().add(BiRecurrent().add(LSTM(4, 5))).add(TimeDistributed(Linear(5, 3)))
+
+
+def birecurrent_join():
+    return Sequential().add(BiRecurrent(JoinTable(3, 3)).add(GRU(4, 5))).add(Select(2, -1))
+
+
+def time_distributed_conv():
+    return Sequential().add(TimeDistributed(Sequential().add(SpatialConvolution(2, 3, 3, 3)).add(ReLU())))
+
+
 CASES = [("lenet", lenet, (5, 784)), ("mlp", mlp, (6, 20)), ("branches", branches, (5, 4)),
          ("graph", graph, (5, 4)), ("lstm", lstm, (3, 7, 4)), ("gru", gru, (2, 5, 4)),
          ("convs", convs, (2, 3, 7, 7))]
+NEW = [("transpose", transpose_conv, (2, 5, 4, 3)), ("reductions", reductions, (2, 2, 4, 5)),
+       ("prelu_same", prelu_same, (2, 2, 7, 6)), ("spatial", spatial, (2, 2, 5, 4)),
+       ("element_wise", element_wise, (3, 4)), ("birecurrent", birecurrent, (2, 6, 4)),
+       ("birecurrent_join", birecurrent_join, (3, 5, 4)),
+       ("time_distributed_conv", time_distributed_conv, (2, 3, 2, 5, 5))]
+
+
+def run_in_onnxruntime(path, x, want):
+    """Checks the file with onnx.checker's full check (strict shape inference included), runs it in
+    onnxruntime and compares with ferrodl's output."""
+    proto = onnx.load(path)
+    assert proto.opset_import[0].version >= 13
+    onnx.checker.check_model(proto, full_check=True)
+    assert len(proto.graph.input[0].type.tensor_type.shape.dim) == x.ndim
+    assert len(proto.graph.output[0].type.tensor_type.shape.dim) == want.ndim
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    got = sess.run(None, {sess.get_inputs()[0].name: x})[0]
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-5)
 
 
 @pytest.mark.parametrize("name,build,shape", CASES, ids=[c[0] for c in CASES])
@@ -75,16 +139,22 @@ def test_export_runs_in_onnxruntime_with_ferrodls_outputs(sc, tmp_path, name, bu
     want = model.forward(x)
     path = str(tmp_path / f"{name}.onnx")
     model.save_onnx(path)
-    proto = onnx.load(path)  # parses as ONNX (inputs carry no shape, so onnx.checker would refuse them)
-    assert proto.opset_import[0].version >= 13
-    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    got = sess.run(None, {sess.get_inputs()[0].name: x})[0]
-    assert got.shape == want.shape
-    np.testing.assert_allclose(got, want, rtol=0, atol=1e-5)
+    run_in_onnxruntime(path, x, want)
     # ... and it imports back into ferrodl with the same outputs.
     back = Model.load_onnx(path)
     back.evaluate()
     np.testing.assert_allclose(back.forward(x), want, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("name,build,shape", NEW, ids=[c[0] for c in NEW])
+def test_layers_that_export_only_run_in_onnxruntime_with_ferrodls_outputs(sc, tmp_path, name, build, shape):
+    model = build()
+    model.evaluate()
+    x = data(*shape, seed=3) * 2
+    want = model.forward(x)
+    path = str(tmp_path / f"{name}.onnx")
+    model.save_onnx(path)
+    run_in_onnxruntime(path, x, want)
 
 
 def test_layers_without_onnx_equivalent_are_all_listed(sc, tmp_path):

@@ -76,6 +76,15 @@ pub fn ints(name: &str, v: &[i64]) -> AttributeProto {
     }
 }
 
+/// A string attribute.
+pub fn string(name: &str, v: &str) -> AttributeProto {
+    AttributeProto {
+        name: name.into(),
+        s: Some(v.to_string()),
+        ..Default::default()
+    }
+}
+
 /// A string-list attribute.
 pub fn strings(name: &str, v: &[&str]) -> AttributeProto {
     AttributeProto {

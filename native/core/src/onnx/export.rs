@@ -5,28 +5,34 @@
 
 use super::builder::{int, Builder};
 use super::export_layers::{export_leaf, Params};
+use super::export_rank::{leaf_rank, Rank, Ranks};
 use super::proto::{encode_model, GraphProto, ModelProto, ValueInfoProto};
 use super::tensor::FLOAT;
 use crate::error::{Error, Result};
 use crate::spec::{build_block, Node};
+use std::collections::HashMap;
 
 /// The operator set version of exported models.
 pub const EXPORT_OPSET: i64 = 13;
 
 /// A value flowing between layers: one tensor, or a table of them.
 #[derive(Debug, Clone)]
-enum Flow {
+pub(super) enum Flow {
     Tensor(String),
     Table(Vec<Flow>),
 }
 
-struct Exporter<'a> {
-    b: Builder,
+pub(super) struct Exporter<'a> {
+    pub(super) b: Builder,
     weights: &'a [f32],
     buffers: &'a [f32],
     w_off: usize,
     b_off: usize,
     unsupported: Vec<String>,
+    pub(super) ranks: Ranks,
+    pub(super) value_ranks: HashMap<String, Rank>,
+    /// A first pass that only follows ranks (binding the graph inputs' ranks) and emits no layer.
+    dry: bool,
 }
 
 /// Exports `spec` with its `weights` and `buffers` (as `Model` holds them) to ONNX bytes.
@@ -50,14 +56,6 @@ pub fn export_model(spec: &Node, weights: &[f32], buffers: &[f32]) -> Result<Mod
             });
         }
     }
-    let mut e = Exporter {
-        b: Builder::default(),
-        weights,
-        buffers,
-        w_off: 0,
-        b_off: 0,
-        unsupported: Vec::new(),
-    };
     let n_inputs = match spec.kind.as_str() {
         "Graph" => spec.naturals("inputs")?.len().max(1),
         _ => 1,
@@ -72,7 +70,22 @@ pub fn export_model(spec: &Node, weights: &[f32], buffers: &[f32]) -> Result<Mod
     } else {
         Flow::Table(input_names.iter().cloned().map(Flow::Tensor).collect())
     };
+    let ranks = Ranks {
+        bound: vec![None; n_inputs],
+    };
+    // Two passes: the first binds the inputs' ranks from the layers that fix them, so that the
+    // second knows every rank it can, also before the layer that fixes it.
+    let mut dry = Exporter::new(weights, buffers, ranks, true, &input_names);
+    dry.emit(spec, input.clone())?;
+    // An input whose rank no layer fixes (a model that starts with Reshape, or only element-wise
+    // layers) is declared `[batch, features]`.
+    let mut ranks = dry.ranks;
+    for r in &mut ranks.bound {
+        r.get_or_insert(2);
+    }
+    let mut e = Exporter::new(weights, buffers, ranks, false, &input_names);
     let out = e.emit(spec, input)?;
+    let ranks = e.ranks.clone();
     if !e.unsupported.is_empty() {
         return Err(Error::invalid(
             "ONNX export",
@@ -89,16 +102,29 @@ pub fn export_model(spec: &Node, weights: &[f32], buffers: &[f32]) -> Result<Mod
     for o in outputs {
         let produced = e.b.nodes.iter().any(|n| n.outputs.contains(&o));
         if !produced || graph_outputs.contains(&o) {
-            graph_outputs.push(e.b.op("Identity", &[&o], vec![]));
+            let r = e.rank(&o);
+            let y = e.b.op("Identity", &[&o], vec![]);
+            e.value_ranks.insert(y.clone(), r);
+            graph_outputs.push(y);
         } else {
             graph_outputs.push(o);
         }
     }
-    let value = |name: &String| ValueInfoProto {
+    // Every dimension is symbolic: the rank is all an exported description knows.
+    let value = |name: &String, rank: Option<usize>| ValueInfoProto {
         name: name.clone(),
         elem_type: FLOAT,
-        shape: None,
+        shape: rank.map(|r| vec![None; r]),
     };
+    let inputs = input_names
+        .iter()
+        .enumerate()
+        .map(|(index, n)| value(n, ranks.bound[index]))
+        .collect();
+    let outputs = graph_outputs
+        .iter()
+        .map(|n| value(n, ranks.known(e.rank(n))))
+        .collect();
     Ok(ModelProto {
         ir_version: 7,
         opset_imports: vec![(String::new(), EXPORT_OPSET)],
@@ -112,8 +138,8 @@ pub fn export_model(spec: &Node, weights: &[f32], buffers: &[f32]) -> Result<Mod
             },
             nodes: e.b.nodes,
             initializers: e.b.initializers,
-            inputs: input_names.iter().map(value).collect(),
-            outputs: graph_outputs.iter().map(value).collect(),
+            inputs,
+            outputs,
             value_info: Vec::new(),
         },
     })
@@ -134,7 +160,45 @@ fn label(node: &Node) -> String {
     }
 }
 
-impl Exporter<'_> {
+impl<'a> Exporter<'a> {
+    /// An exporter whose graph inputs are `names`.
+    fn new(
+        weights: &'a [f32],
+        buffers: &'a [f32],
+        ranks: Ranks,
+        dry: bool,
+        names: &[String],
+    ) -> Exporter<'a> {
+        let value_ranks = names
+            .iter()
+            .enumerate()
+            .map(|(index, n)| (n.clone(), Rank::Input { index, delta: 0 }))
+            .collect();
+        Exporter {
+            b: Builder::default(),
+            weights,
+            buffers,
+            w_off: 0,
+            b_off: 0,
+            unsupported: Vec::new(),
+            ranks,
+            value_ranks,
+            dry,
+        }
+    }
+
+    pub(super) fn rank(&self, name: &str) -> Rank {
+        self.value_ranks.get(name).copied().unwrap_or(Rank::Unknown)
+    }
+
+    /// Records that `out` has the rank shared by `inputs` (which must agree).
+    fn same_rank(&mut self, node: &Node, inputs: &[String], out: &str) -> Result<()> {
+        let rs: Vec<Rank> = inputs.iter().map(|n| self.rank(n)).collect();
+        let r = self.ranks.unify(node, &rs)?;
+        self.value_ranks.insert(out.to_string(), r);
+        Ok(())
+    }
+
     fn table(&self, node: &Node, x: Flow) -> Result<Vec<Flow>> {
         match x {
             Flow::Table(v) => Ok(v),
@@ -152,7 +216,7 @@ impl Exporter<'_> {
             .collect()
     }
 
-    fn emit(&mut self, node: &Node, x: Flow) -> Result<Flow> {
+    pub(super) fn emit(&mut self, node: &Node, x: Flow) -> Result<Flow> {
         let kids = &node.children;
         Ok(match node.kind.as_str() {
             "Sequential" => {
@@ -190,9 +254,12 @@ impl Exporter<'_> {
                 let axis = node.int("dimension")? - 1;
                 let names = self.tensors(node, Flow::Table(outs))?;
                 let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-                Flow::Tensor(self.b.op("Concat", &refs, vec![int("axis", axis)]))
+                let y = self.b.op("Concat", &refs, vec![int("axis", axis)]);
+                self.same_rank(node, &names, &y)?;
+                Flow::Tensor(y)
             }
             "Graph" => self.graph(node, x)?,
+            "TimeDistributed" => self.time_distributed(node, x)?,
             "Input" => x,
             "CAddTable" | "CSubTable" | "CMulTable" | "CDivTable" | "CMaxTable" | "CMinTable"
             | "CAveTable" => {
@@ -218,6 +285,7 @@ impl Exporter<'_> {
                 } else {
                     acc = self.b.op(op, &refs, vec![]);
                 }
+                self.same_rank(node, &xs, &acc)?;
                 Flow::Tensor(acc)
             }
             "JoinTable" => {
@@ -232,7 +300,9 @@ impl Exporter<'_> {
                 } else {
                     d - 1 - n
                 };
-                Flow::Tensor(self.b.op("Concat", &refs, vec![int("axis", axis)]))
+                let y = self.b.op("Concat", &refs, vec![int("axis", axis)]);
+                self.same_rank(node, &xs, &y)?;
+                Flow::Tensor(y)
             }
             "SelectTable" => {
                 let xs = self.table(node, x)?;
@@ -251,64 +321,6 @@ impl Exporter<'_> {
                 Flow::Table(out.into_iter().map(Flow::Tensor).collect())
             }
             _ => self.leaf(node, x)?,
-        })
-    }
-
-    fn graph(&mut self, node: &Node, x: Flow) -> Result<Flow> {
-        let n = node.children.len();
-        let flat = node.naturals("preds")?;
-        let inputs = node.naturals("inputs")?;
-        let outputs = node.naturals("outputs")?;
-        let mut preds = Vec::with_capacity(n);
-        let mut i = 0;
-        while preds.len() < n {
-            let k = *flat
-                .get(i)
-                .ok_or_else(|| Error::invalid("Graph", "edge list truncated"))?;
-            let p = flat
-                .get(i + 1..i + 1 + k)
-                .ok_or_else(|| Error::invalid("Graph", "edge list truncated"))?;
-            preds.push(p.to_vec());
-            i += 1 + k;
-        }
-        let mut outs: Vec<Option<Flow>> = vec![None; n];
-        let get = |outs: &Vec<Option<Flow>>, j: usize| {
-            outs.get(j).cloned().flatten().ok_or_else(|| {
-                Error::invalid(
-                    "Graph",
-                    format!("node {} used before it is computed", j + 1),
-                )
-            })
-        };
-        for (idx, child) in node.children.iter().enumerate() {
-            let input = if let Some(k) = inputs.iter().position(|p| *p == idx) {
-                match (&x, inputs.len()) {
-                    (_, 1) => x.clone(),
-                    (Flow::Table(v), _) => v.get(k).cloned().ok_or_else(|| {
-                        Error::invalid("Graph", format!("input {} not given", k + 1))
-                    })?,
-                    _ => return Err(Error::invalid("Graph", "several inputs need a table")),
-                }
-            } else if preds[idx].len() == 1 {
-                get(&outs, preds[idx][0])?
-            } else {
-                Flow::Table(
-                    preds[idx]
-                        .iter()
-                        .map(|p| get(&outs, *p))
-                        .collect::<Result<_>>()?,
-                )
-            };
-            outs[idx] = Some(self.emit(child, input)?);
-        }
-        let mut res: Vec<Flow> = outputs
-            .iter()
-            .map(|o| get(&outs, *o))
-            .collect::<Result<_>>()?;
-        Ok(if res.len() == 1 {
-            res.remove(0)
-        } else {
-            Flow::Table(res)
         })
     }
 
@@ -334,10 +346,19 @@ impl Exporter<'_> {
                 ))
             }
         };
+        let in_rank = self.rank(&x);
+        let out_rank = leaf_rank(&mut self.ranks, node, in_rank)?;
+        if self.dry {
+            let y = self.b.fresh("dry");
+            self.value_ranks.insert(y.clone(), out_rank);
+            return Ok(Flow::Tensor(y));
+        }
         let mut p = Params::new(node, w, bufs);
-        match export_leaf(&mut self.b, node, &x, &mut p)? {
+        let rank = self.ranks.known(in_rank);
+        match export_leaf(&mut self.b, node, &x, rank, &mut p)? {
             Some(y) => {
                 p.finish()?;
+                self.value_ranks.insert(y.clone(), out_rank);
                 Ok(Flow::Tensor(y))
             }
             None => {

@@ -1,7 +1,8 @@
 //! Export of single layers to ONNX nodes (opset 13). Exported models take a batch dimension
 //! first. `Ok(None)` means the layer has no ONNX equivalent (the caller lists them all).
 
-use super::builder::{float, int, ints, Builder};
+use super::builder::{float, int, ints, string, Builder};
+use super::export_more::export_more;
 use super::export_recurrent::export_recurrent;
 use crate::error::{Error, Result};
 use crate::spec::{Attr, Node};
@@ -91,11 +92,13 @@ fn axis(dim: i64, batch: bool) -> i64 {
     }
 }
 
-/// The ONNX nodes for layer `node` applied to value `x`; `None` when ONNX has no equivalent.
+/// The ONNX nodes for layer `node` applied to value `x` (of rank `rank`, when known); `None`
+/// when ONNX has no equivalent.
 pub fn export_leaf(
     b: &mut Builder,
     node: &Node,
     x: &str,
+    rank: Option<usize>,
     p: &mut Params,
 ) -> Result<Option<String>> {
     let f = |key: &str, d: f64| node.float_or(key, d);
@@ -126,15 +129,17 @@ pub fn export_leaf(
             } else {
                 node.size_or("nGroup", 1)?
             };
-            if pw < 0 || ph < 0 {
-                return Ok(None);
-            }
             let mut attrs = vec![
                 ints("kernel_shape", &usizes(&[kh, kw])),
                 ints("strides", &usizes(&[sh, sw])),
-                ints("pads", &[ph, pw, ph, pw]),
                 int("group", g as i64),
             ];
+            // BigDL's SAME (-1, -1): out = ceil(in / stride), the odd padding at the end.
+            match (pw, ph) {
+                (-1, -1) => attrs.push(string("auto_pad", "SAME_UPPER")),
+                _ if pw < 0 || ph < 0 => return Ok(None),
+                _ => attrs.push(ints("pads", &[ph, pw, ph, pw])),
+            }
             if dilated {
                 let dw = node.size_or("dilationW", 1)?;
                 let dh = node.size_or("dilationH", 1)?;
@@ -181,10 +186,7 @@ pub fn export_leaf(
         }
         "SpatialMaxPooling" => {
             let (pw, ph) = (node.int_or("padW", 0)?, node.int_or("padH", 0)?);
-            if pw < 0 || ph < 0 {
-                return Ok(None);
-            }
-            let attrs = vec![
+            let mut attrs = vec![
                 ints(
                     "kernel_shape",
                     &usizes(&[node.size("kH")?, node.size("kW")?]),
@@ -193,9 +195,13 @@ pub fn export_leaf(
                     "strides",
                     &usizes(&[node.size_or("dH", 1)?, node.size_or("dW", 1)?]),
                 ),
-                ints("pads", &[ph, pw, ph, pw]),
                 int("ceil_mode", node.int_or("ceilMode", 0)?),
             ];
+            match (pw, ph) {
+                (-1, -1) => attrs.push(string("auto_pad", "SAME_UPPER")),
+                _ if pw < 0 || ph < 0 => return Ok(None),
+                _ => attrs.push(ints("pads", &[ph, pw, ph, pw])),
+            }
             Ok(Some(b.op("MaxPool", &[x], attrs)))
         }
         "SpatialAveragePooling" => {
@@ -388,7 +394,7 @@ pub fn export_leaf(
             let idx = b.op("Sub", &[&idx, &one], vec![]);
             Ok(Some(b.op("Gather", &[&w, &idx], vec![int("axis", 0)])))
         }
-        "Recurrent" => export_recurrent(b, node, x, p),
-        _ => Ok(None),
+        "Recurrent" | "BiRecurrent" => export_recurrent(b, node, x, p),
+        _ => export_more(b, node, x, rank, p),
     }
 }

@@ -1,14 +1,17 @@
-//! Export of `Recurrent` over LSTM, LSTMPeephole, GRU, RnnCell or a MultiRNNCell of them to
-//! ONNX's LSTM, GRU and RNN operators (gate orders as in `docs/recurrent.md` and `docs/onnx.md`).
+//! Export of `Recurrent` and `BiRecurrent` over LSTM, LSTMPeephole, GRU, RnnCell or a
+//! MultiRNNCell of them to ONNX's LSTM, GRU and RNN operators (gate orders as in
+//! `docs/recurrent.md` and `docs/onnx.md`). BiRecurrent's backward copy is the same cells with
+//! `direction = reverse`, which reads the sequence from its end and writes each step's output in
+//! place; the two are merged with Sum or Concat on the features.
 //!
 //! ferrodl's `[batch, time, features]` becomes ONNX's `[time, batch, features]` through a
 //! Transpose; each cell's `Y` `[time, 1, batch, hidden]` is squeezed, and a last Transpose gives
 //! `[batch, time, hidden]` back.
 
-use super::builder::{int, ints, strings, Builder};
+use super::builder::{int, ints, string, strings, Builder};
 use super::export_layers::Params;
 use crate::error::Result;
-use crate::spec::Node;
+use crate::spec::{Attr, Node};
 
 /// ferrodl's LSTM gate blocks are i, g, f, o; ONNX's are i, o, f, c (= g).
 pub const LSTM_ONNX_FROM_FERRODL: [usize; 4] = [0, 3, 2, 1];
@@ -36,9 +39,15 @@ fn activation(cell: &Node, index: usize, default: &'static str) -> Option<&'stat
     }
 }
 
-/// The ONNX nodes of one cell over `x` (`[time, batch, input]`), giving `[time, batch, hidden]`;
-/// `None` when the cell has no ONNX equivalent.
-fn cell(b: &mut Builder, c: &Node, x: &str, p: &mut Params) -> Result<Option<String>> {
+/// The ONNX nodes of one cell over `x` (`[time, batch, input]`) in `direction` (forward or
+/// reverse), giving `[time, batch, hidden]`; `None` when the cell has no ONNX equivalent.
+fn cell(
+    b: &mut Builder,
+    c: &Node,
+    x: &str,
+    direction: &str,
+    p: &mut Params,
+) -> Result<Option<String>> {
     let i = c.size("inputSize")?;
     let (op, h, gates) = match c.kind.as_str() {
         "LSTM" | "LSTMPeephole" => ("LSTM", c.size("hiddenSize")?, 4),
@@ -102,7 +111,11 @@ fn cell(b: &mut Builder, c: &Node, x: &str, p: &mut Params) -> Result<Option<Str
         inputs.extend([String::new(), String::new(), String::new()]);
         inputs.push(b.floats("P", &[1, 3 * h], peep));
     }
-    let mut attrs = vec![int("hidden_size", h as i64), strings("activations", &acts)];
+    let mut attrs = vec![
+        int("hidden_size", h as i64),
+        strings("activations", &acts),
+        string("direction", direction),
+    ];
     if op == "GRU" {
         attrs.push(int("linear_before_reset", 1));
     }
@@ -112,7 +125,25 @@ fn cell(b: &mut Builder, c: &Node, x: &str, p: &mut Params) -> Result<Option<Str
     Ok(Some(b.op("Squeeze", &[&y, &axes], vec![])))
 }
 
-/// `Recurrent` (no `maskZero`) over one cell or a `MultiRNNCell`.
+/// The cells of one direction over `x` (`[time, batch, input]`).
+fn stack(
+    b: &mut Builder,
+    cells: &[&Node],
+    x: &str,
+    direction: &str,
+    p: &mut Params,
+) -> Result<Option<String>> {
+    let mut y = x.to_string();
+    for c in cells {
+        match cell(b, c, &y, direction, p)? {
+            Some(next) => y = next,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(y))
+}
+
+/// `Recurrent` or `BiRecurrent` (no `maskZero`) over one cell or a `MultiRNNCell`.
 pub fn export_recurrent(
     b: &mut Builder,
     node: &Node,
@@ -127,12 +158,20 @@ pub fn export_recurrent(
         [c] => vec![c],
         _ => return Ok(None),
     };
-    let mut y = b.op("Transpose", &[x], vec![ints("perm", &[1, 0, 2])]);
-    for c in cells {
-        match cell(b, c, &y, p)? {
-            Some(next) => y = next,
-            None => return Ok(None),
-        }
+    let xt = b.op("Transpose", &[x], vec![ints("perm", &[1, 0, 2])]);
+    let Some(mut y) = stack(b, &cells, &xt, "forward", p)? else {
+        return Ok(None);
+    };
+    if node.kind == "BiRecurrent" {
+        let Some(back) = stack(b, &cells, &xt, "reverse", p)? else {
+            return Ok(None);
+        };
+        y = match node.attrs.get("merge") {
+            Some(Attr::Str(m)) if m == "JoinTable" => {
+                b.op("Concat", &[&y, &back], vec![int("axis", 2)])
+            }
+            _ => b.op("Sum", &[&y, &back], vec![]),
+        };
     }
     Ok(Some(b.op(
         "Transpose",

@@ -4,7 +4,10 @@
 
 mod builder;
 mod export;
+mod export_graph;
 mod export_layers;
+mod export_more;
+mod export_rank;
 mod export_recurrent;
 mod import;
 mod import_layers;

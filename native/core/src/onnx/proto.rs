@@ -316,11 +316,13 @@ fn encode_value_info(v: &ValueInfoProto) -> Writer {
     tensor.int(1, v.elem_type);
     if let Some(dims) = &v.shape {
         let mut shape = Writer::new();
-        for d in dims {
+        for (i, d) in dims.iter().enumerate() {
             let mut dim = Writer::new();
+            // An unknown size is symbolic: `N` for the first (the batch), else one of its own.
             match d {
                 Some(n) => dim.int(1, *n),
-                None => dim.string(2, "N"),
+                None if i == 0 => dim.string(2, "N"),
+                None => dim.string(2, &format!("{}_d{i}", v.name)),
             };
             shape.message(1, dim);
         }
