@@ -275,7 +275,10 @@ impl<T: Element> Model<T> {
         };
         self.module
             .add_regularization(&self.weights, &mut self.grads, scale);
-        if let Some(index) = self.grads.iter().position(|g| !g.is_finite()) {
+        let bad = (!crate::tensor::all_finite(&self.grads))
+            .then(|| self.grads.iter().position(|g| !g.is_finite()))
+            .flatten();
+        if let Some(index) = bad {
             return Err(Error::NonFinite {
                 op: "backward".into(),
                 what: "gradient".into(),

@@ -118,8 +118,23 @@ fn model_trains_and_reports_shape_errors_then_keeps_working() {
     assert!(matches!(model.forward(nan), Err(Error::NonFinite { .. })));
     assert!(model.set_weights(&[0.0; 3]).is_err());
     model
-        .train_batch(crit.as_ref(), x, &t)
+        .train_batch(crit.as_ref(), x.clone(), &t)
         .expect("still works");
+
+    // A non-finite weight is refused (at the loss, before any gradient leaves the engine).
+    let good = model.weights().to_vec();
+    let mut w = good.clone();
+    let last = w.len() - 1;
+    w[last] = f32::INFINITY;
+    model.set_weights(&w).expect("weights");
+    let e = model
+        .train_batch(crit.as_ref(), x.clone(), &t)
+        .expect_err("non-finite loss");
+    assert!(matches!(&e, Error::NonFinite { .. }), "{e}");
+    model.set_weights(&good).expect("weights");
+    model
+        .train_batch(crit.as_ref(), x, &t)
+        .expect("works again");
 }
 
 #[test]
@@ -243,4 +258,21 @@ fn regularizers_add_their_gradient_once_per_normaliser() {
     assert!(build_module::<f64>(&bad).is_err());
     let negative = plain.floats("wRegularizer", &[-1.0, 0.0]);
     assert!(build_module::<f64>(&negative).is_err());
+}
+
+#[test]
+fn all_finite_finds_every_non_finite_value_at_any_position() {
+    use ferrodl_core::tensor::all_finite;
+    for n in [0usize, 1, 7, 8, 9, 31, 64, 67] {
+        let ok: Vec<f32> = (0..n).map(|i| i as f32 - 3.5).collect();
+        assert!(all_finite(&ok), "n={n}");
+        for at in 0..n {
+            for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+                let mut v = ok.clone();
+                v[at] = bad;
+                assert!(!all_finite(&v), "n={n} at={at} {bad}");
+            }
+        }
+    }
+    assert!(all_finite(&[f64::MAX, f64::MIN, -0.0, f64::MIN_POSITIVE]));
 }
