@@ -1,19 +1,21 @@
 """ONNX export checked by onnx.checker (full check, with shape inference) and in onnxruntime (LeNet-5,
 an MLP, graphs with branches, LSTM and GRU models, convolutions with batch normalisation and ceil-mode
 pooling, and the layers that export without importing back: Transpose, the reductions, multi-plane
-PReLU, SAME convolutions, BiRecurrent, TimeDistributed, padding, cropping, upsampling, LRN, Normalize
-and the composed element-wise layers), and import back into ferrodl."""
+PReLU, SAME convolutions, BiRecurrent, TimeDistributed, padding, cropping, upsampling, LRN, Normalize,
+Reverse, Scale, the composed element-wise layers and the inference forms of RReLU and the noise and
+dropout layers), and import back into ferrodl."""
 
 import numpy as np
 import pytest
 
 from ferrodl.nn.layer import (GRU, LSTM, BatchNormalization, BiRecurrent, CAddTable, ConcatTable, Cropping2D,
-                              Dropout, HardShrink, Input, JoinTable, Linear, LogSigmoid, LogSoftMax, Max, Mean, Min,
-                              Model, Normalize, Padding, PReLU, Recurrent, ReLU, Replicate, Reshape, Select,
-                              Sequential, Sigmoid, SoftMax, SoftPlus, SoftShrink, SpatialAveragePooling,
-                              SpatialBatchNormalization, SpatialConvolution, SpatialCrossMapLRN,
-                              SpatialFullConvolution, SpatialMaxPooling, SpatialZeroPadding, Sum, Tanh, TanhShrink,
-                              Threshold, TimeDistributed, Transpose, UpSampling2D)
+                              Dropout, GaussianDropout, GaussianNoise, HardShrink, Input, JoinTable, Linear,
+                              LogSigmoid, LogSoftMax, Max, Mean, Min, Model, Normalize, Padding, PReLU, Recurrent,
+                              ReLU, Replicate, Reshape, Reverse, RReLU, Scale, Select, Sequential, Sigmoid, SoftMax,
+                              SoftPlus, SoftShrink, SpatialAveragePooling, SpatialBatchNormalization,
+                              SpatialConvolution, SpatialCrossMapLRN, SpatialDropout2D, SpatialFullConvolution,
+                              SpatialMaxPooling, SpatialZeroPadding, Sum, Tanh, TanhShrink, Threshold,
+                              TimeDistributed, Transpose, UpSampling2D)
 
 ort = pytest.importorskip("onnxruntime")
 onnx = pytest.importorskip("onnx")
@@ -93,6 +95,11 @@ def element_wise():
             .add(Padding(1, 3, 1)).add(Replicate(2, 1, 1)).add(Sum(2, 2, size_average=True)))
 
 
+def inference_forms():
+    return (Sequential().add(Linear(4, 6)).add(RReLU(0.1, 0.3)).add(GaussianDropout(0.3)).add(GaussianNoise(0.2))
+            .add(Reverse(2)).add(Scale([6])).add(Reshape([6, 1, 1])).add(SpatialDropout2D(0.4)))
+
+
 def birecurrent():
     return Sequential().add(BiRecurrent().add(LSTM(4, 5))).add(TimeDistributed(Linear(5, 3)))
 
@@ -110,7 +117,8 @@ CASES = [("lenet", lenet, (5, 784)), ("mlp", mlp, (6, 20)), ("branches", branche
          ("convs", convs, (2, 3, 7, 7))]
 NEW = [("transpose", transpose_conv, (2, 5, 4, 3)), ("reductions", reductions, (2, 2, 4, 5)),
        ("prelu_same", prelu_same, (2, 2, 7, 6)), ("spatial", spatial, (2, 2, 5, 4)),
-       ("element_wise", element_wise, (3, 4)), ("birecurrent", birecurrent, (2, 6, 4)),
+       ("element_wise", element_wise, (3, 4)), ("inference_forms", inference_forms, (3, 4)),
+       ("birecurrent", birecurrent, (2, 6, 4)),
        ("birecurrent_join", birecurrent_join, (3, 5, 4)),
        ("time_distributed_conv", time_distributed_conv, (2, 3, 2, 5, 5))]
 

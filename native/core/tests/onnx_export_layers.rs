@@ -331,3 +331,35 @@ fn inputs_whose_rank_no_layer_fixes_are_batches_of_vectors() {
     assert!(e.contains("needs the rank"), "{e}");
     assert!(decode_model(&export_onnx(&spec, model(&spec).weights(), &[]).expect("bytes")).is_ok());
 }
+
+#[test]
+fn inference_forms_reverse_and_scale() {
+    let spec = seq(vec![
+        lin(4, 6),
+        Node::new("RReLU")
+            .floats("lower", &[0.1])
+            .floats("upper", &[0.3]),
+        Node::new("GaussianDropout").floats("rate", &[0.3]),
+        Node::new("GaussianNoise").floats("stddev", &[0.2]),
+        Node::new("Reverse").ints("dimension", &[2]),
+        Node::new("Scale").ints("size", &[6]),
+        Node::new("Reshape").ints("size", &[6, 1, 1]),
+        Node::new("SpatialDropout2D").floats("initP", &[0.4]),
+    ]);
+    let m = export(
+        &spec,
+        2,
+        4,
+        &["LeakyRelu", "Identity", "Slice", "Mul", "Add"],
+    );
+    let alpha = node(&m, "LeakyRelu").attr("alpha").and_then(|a| a.f);
+    assert!((alpha.expect("alpha") - 0.2).abs() < 1e-7);
+    let steps = &node(&m, "Slice").inputs[4];
+    let t = m
+        .graph
+        .initializers
+        .iter()
+        .find(|t| &t.name == steps)
+        .expect("steps");
+    assert_eq!(t.dims, [1]);
+}

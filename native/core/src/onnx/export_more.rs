@@ -1,7 +1,8 @@
 //! Export of the layers whose ONNX form needs the input rank or several nodes: Transpose, the
 //! reductions, multi-plane PReLU, Replicate, Padding, SpatialZeroPadding, Cropping2D,
-//! UpSampling2D, SpatialCrossMapLRN, Normalize and the element-wise layers ONNX composes
-//! (LogSigmoid, TanhShrink, Threshold, SoftShrink, HardShrink, SoftPlus with β ≠ 1).
+//! UpSampling2D, SpatialCrossMapLRN, Normalize, Reverse, Scale, the element-wise layers ONNX
+//! composes (LogSigmoid, TanhShrink, Threshold, SoftShrink, HardShrink, SoftPlus with β ≠ 1) and
+//! the inference forms of RReLU, GaussianDropout, GaussianNoise, SpatialDropout and L1Penalty.
 
 use super::builder::{float, int, ints, string, Builder};
 use super::export_layers::Params;
@@ -242,6 +243,34 @@ pub fn export_more(
             let s = b.op("Add", &[&s, &eps], vec![]);
             let norm = b.op("Pow", &[&s, &inv], vec![]);
             b.op("Div", &[x, &norm], vec![])
+        }
+        // At inference: RReLU's slope is (lower + upper) / 2, the Gaussian noises and L1Penalty
+        // pass their input, SpatialDropout scales by 1 - p (as BigDL does).
+        "RReLU" => {
+            let a = (f("lower", 1.0 / 8.0)? + f("upper", 1.0 / 3.0)?) / 2.0;
+            b.op("LeakyRelu", &[x], vec![float("alpha", a)])
+        }
+        "GaussianDropout" | "GaussianNoise" | "L1Penalty" => b.op("Identity", &[x], vec![]),
+        "SpatialDropout1D" | "SpatialDropout2D" | "SpatialDropout3D" => {
+            let keep = scalar(b, 1.0 - f("initP", 0.5)?);
+            b.op("Mul", &[x, &keep], vec![])
+        }
+        "Reverse" => {
+            let d = node.int_or("dimension", 1)?;
+            let a = if d < 0 { d } else { d - 1 };
+            let starts = i64s(b, &[-1]);
+            let ends = i64s(b, &[i64::MIN]);
+            let axes = i64s(b, &[a]);
+            let steps = i64s(b, &[-1]);
+            b.op("Slice", &[x, &starts, &ends, &axes, &steps], vec![])
+        }
+        "Scale" => {
+            let size = node.sizes("size")?;
+            let n = size.iter().product();
+            let w = b.floats("weight", &size, p.take(n)?);
+            let bias = b.floats("bias", &size, p.take(n)?);
+            let y = b.op("Mul", &[x, &w], vec![]);
+            b.op("Add", &[&y, &bias], vec![])
         }
         _ => return Ok(None),
     }))
