@@ -13,6 +13,10 @@ pub trait Element: NdFloat + Gemm + Default + Send + Sync {
     /// `tanh`, vectorisable: a rational approximation accurate to a few ulp for `f32`, the
     /// standard library's for `f64` (gradient checks and references).
     fn tanh_fast(self) -> Self;
+
+    /// `exp`, vectorisable: for `f32` a polynomial within a few ulp on `[-87.3, 88.3]`, to which
+    /// the argument is clamped (NaN stays NaN); the standard library's for `f64`.
+    fn exp_fast(self) -> Self;
 }
 
 /// Eigen's rational approximation of tanh for f32 (max error a few ulp on the clamped range).
@@ -36,6 +40,26 @@ fn tanh_f32(x: f32) -> f32 {
     p / q
 }
 
+/// Cephes' `expf`: `x = n·ln 2 + r` with `|r| <= ln 2 / 2`, a degree-7 polynomial for `e^r`, and
+/// `2^n` put into the exponent bits. Rounding to the nearest `n` adds and subtracts 1.5·2^23 (no
+/// rounding instruction is needed, so the loop vectorises without SSE4.1).
+#[inline(always)]
+fn exp_f32(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    const ROUND: f32 = 12_582_912.0;
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    let x = x.clamp(-87.3, 88.3);
+    let n = (x * LOG2E + ROUND) - ROUND;
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
+        + 1.666_666_5e-1)
+        * r
+        + 0.5;
+    let e = p * r * r + r + 1.0;
+    e * f32::from_bits(((n as i32 + 127) << 23) as u32)
+}
+
 impl Element for f32 {
     fn lit(x: f64) -> Self {
         x as f32
@@ -45,6 +69,9 @@ impl Element for f32 {
     }
     fn tanh_fast(self) -> Self {
         tanh_f32(self)
+    }
+    fn exp_fast(self) -> Self {
+        exp_f32(self)
     }
 }
 
@@ -57,6 +84,9 @@ impl Element for f64 {
     }
     fn tanh_fast(self) -> Self {
         self.tanh()
+    }
+    fn exp_fast(self) -> Self {
+        self.exp()
     }
 }
 
