@@ -92,6 +92,10 @@ impl Geometry {
         };
         let oh = out_size(in_h, k_h, stride_h, pad_top, pad_bottom, ceil);
         let ow = out_size(in_w, k_w, stride_w, pad_left, pad_right, ceil);
+        if let (Some(out_h), Some(out_w)) = (oh, ow) {
+            // One image's unfolded columns must be countable (huge paddings make huge outputs).
+            crate::error::checked_count(layer, &[channels, k_h, k_w, out_h, out_w])?;
+        }
         match (oh, ow) {
             (Some(out_h), Some(out_w)) if out_h > 0 && out_w > 0 => Ok(Geometry {
                 channels,

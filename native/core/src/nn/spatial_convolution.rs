@@ -229,6 +229,7 @@ impl<T: Element> Module<T> for SpatialConvolution {
             g.out_len(),
             g.channels * g.k_h * g.k_w,
         );
+        crate::error::checked_count(&name, &[n, self.n_output_plane, l])?;
         let mut y = vec![T::zero(); n * self.n_output_plane * l];
         let mut buf: ConvBuffers<T> = self.scratch.take();
         let whole = self.n_group * rows * n * l;
