@@ -46,6 +46,8 @@ WORKLOADS = [
      "train mlp25m 256 spark {it_big}", None, None),
 ]
 
+# Where an iteration's time goes, as the JVM reports it.
+SPLIT = ("broadcast_ms", "compute_ms", "aggregate_ms", "update_ms", "iteration_ms")
 PEAK_GFLOPS = 100.0  # per core: AVX2 FMA at about 3.1 GHz (the figure for this machine)
 GEMM_SHAPES = [(1024, 1024, 1024), (128, 100, 784), (128, 784, 100), (128, 10, 100), (32, 32, 32),
                (576, 64, 576)]
@@ -145,12 +147,12 @@ def report(results, out_dir, stem):
         lines.append(f"| {title} | {fmt(f)}{' ' + err if err else ''} | {fmt(t)} | "
                      f"{f'{ratio:.2f}x' if ratio else '—'} | {f'≥ {target}x' if target else ''} |")
     lines += ["", "Where an iteration goes, median milliseconds (local mode has no broadcast).", "",
-              "| workload | broadcast | compute | aggregate | total |", "|---|---|---|---|---|"]
+              "| workload | broadcast | compute | aggregate | driver update | total |", "|---|---|---|---|---|---|"]
     for key, title, _, _, _ in WORKLOADS:
         split = results["workloads"].get(key, {}).get("split")
         if split:
-            lines.append(f"| {title} | " + " | ".join(f"{split[p]:.1f}" for p in
-                                                      ("broadcast_ms", "compute_ms", "aggregate_ms", "iteration_ms")) + " |")
+            lines.append(f"| {title} | " + " | ".join(f"{split[p]:.1f}" if p in split else "—" for p in
+                                                      SPLIT) + " |")
     if results.get("gemm"):
         lines += ["", "GEMM, one thread, GFLOP/s median (share of the 100 GFLOP/s nominal peak per core).", "",
                   "| m x n x k | ferrodl MKL | ferrodl Rust | PyTorch |", "|---|---|---|---|"]
@@ -224,8 +226,7 @@ def main():
                 else:
                     raw[key]["ferrodl"].append(r["records_per_s"]["median"])
                     if "broadcast_ms" in r:
-                        raw[key]["split"].append({k: r[k]["median"] for k in
-                                                  ("broadcast_ms", "compute_ms", "aggregate_ms", "iteration_ms")})
+                        raw[key]["split"].append({k: r[k]["median"] for k in SPLIT if k in r})
                 if torch and tw:
                     t = torch.run(tw.format(**sizes))
                     if "error" not in t:

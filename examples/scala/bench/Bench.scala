@@ -107,7 +107,7 @@ object Bench {
     s"""{"records_per_s": ${stats(t.map(x => batch * 1000.0 / x.totalMs))}, "iteration_ms": ${per(_.totalMs)}, """ +
       s""""broadcast_ms": ${per(_.broadcastMs)}, "compute_ms": ${per(_.computeMs)}, "aggregate_ms": ${per(
           _.aggregateMs
-        )}, "params": ${m.numParameters()}}"""
+        )}, "update_ms": ${per(_.updateMs)}, "params": ${m.numParameters()}}"""
   }
 
   private def infer(model: String, batch: Int, records: Int): String = {

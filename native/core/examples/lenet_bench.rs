@@ -1,6 +1,7 @@
-//! LeNet-5 (the talk's topology) forward + backward throughput on one thread, in samples/s.
+//! LeNet-5 (the talk's topology) forward + backward throughput on one thread, in samples/s;
+//! with the argument `mlp`, the benchmark MLP 784-1024-1024-10 instead.
 //!
-//! `cargo run --release -p ferrodl-core --example lenet_bench` measures
+//! `cargo run --release -p ferrodl-core --example lenet_bench [mlp]` measures
 //! the engine alone, without the JVM; `bash bench/run.sh` compares the whole stack with PyTorch.
 
 use ferrodl_core::criterion::ClassNLLCriterion;
@@ -12,14 +13,18 @@ use std::time::Instant;
 
 #[path = "common/lenet.rs"]
 mod lenet;
-use lenet::lenet;
+use lenet::{lenet, mlp};
 
 fn main() -> Result<(), ferrodl_core::Error> {
     let crit = ClassNLLCriterion::new(None, true)?;
+    let (name, spec) = match std::env::args().nth(1).as_deref() {
+        Some("mlp") => ("MLP", mlp()),
+        _ => ("LeNet-5", lenet()),
+    };
     for b in [Backend::Mkl, Backend::Rust] {
         set_backend(b);
         for batch in [64usize, 128] {
-            let mut model = Model::new(build_module::<f32>(&lenet())?, 1)?;
+            let mut model = Model::new(build_module::<f32>(&spec)?, 1)?;
             let x = from_vec(
                 "x",
                 &[batch, 28, 28],
@@ -45,7 +50,7 @@ fn main() -> Result<(), ferrodl_core::Error> {
                 best = best.min(start.elapsed().as_secs_f64() / reps as f64);
             }
             println!(
-                "{:>5} batch {batch:>4}: {:>8.0} samples/s ({:.2} ms per batch)",
+                "{name} {:>5} batch {batch:>4}: {:>8.0} samples/s ({:.2} ms per batch)",
                 backend().name(),
                 batch as f64 / best,
                 best * 1e3

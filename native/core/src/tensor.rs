@@ -52,6 +52,44 @@ pub fn all_finite<T: Element>(values: &[T]) -> bool {
     acc.iter().all(|a| *a == T::zero()) && rest.iter().all(|v| v.is_finite())
 }
 
+/// Values per block in the block-wise passes below: small enough to stay in L1 between the
+/// vectorised check and the scan that finds the position.
+const FINITE_BLOCK: usize = 4096;
+
+/// The index of the first NaN or infinity in `values`, if any. Vectorised block by block with
+/// [`all_finite`]; only a block that holds one is scanned element by element.
+pub fn first_non_finite<T: Element>(values: &[T]) -> Option<usize> {
+    values
+        .chunks(FINITE_BLOCK)
+        .enumerate()
+        .find(|(_, block)| !all_finite(block))
+        .and_then(|(b, block)| {
+            block
+                .iter()
+                .position(|v| !v.is_finite())
+                .map(|i| b * FINITE_BLOCK + i)
+        })
+}
+
+/// Multiplies `values` by `scale` in place and returns the index of the first result that is NaN
+/// or infinite, if any: one pass over memory (each block is checked while it is in cache). The
+/// scaling is done whatever is found.
+pub fn scale_first_non_finite<T: Element>(values: &mut [T], scale: T) -> Option<usize> {
+    let mut first = None;
+    for (b, block) in values.chunks_mut(FINITE_BLOCK).enumerate() {
+        if scale != T::one() {
+            block.iter_mut().for_each(|v| *v *= scale);
+        }
+        if first.is_none() && !all_finite(block) {
+            first = block
+                .iter()
+                .position(|v| !v.is_finite())
+                .map(|i| b * FINITE_BLOCK + i);
+        }
+    }
+    first
+}
+
 /// Views a `[batch, features]` or `[features]` tensor as a matrix `[batch, features]`.
 ///
 /// Fails with a shape error naming `layer` when the last dimension is not `features`.

@@ -2,7 +2,7 @@
 
 use crate::error::{JniError, JniResult};
 use ferrodl_core::tensor::{from_vec, Tensor};
-use jni::objects::{JByteArray, JDoubleArray, JFloatArray, JIntArray};
+use jni::objects::{JByteArray, JDoubleArray, JFloatArray, JIntArray, ReleaseMode};
 use jni::Env;
 
 /// A Java `float[]` as a `Vec<f32>`.
@@ -10,6 +10,29 @@ pub fn read_floats(env: &Env<'_>, arr: &JFloatArray<'_>) -> JniResult<Vec<f32>> 
     let mut v = vec![0f32; arr.len(env)?];
     arr.get_region(env, 0, &mut v)?;
     Ok(v)
+}
+
+/// Runs `f` on the elements of a Java `float[]` in place, without a copy where the JVM allows
+/// (HotSpot pins the array for a JNI critical section). `mode` says whether changes are kept.
+///
+/// `f` must be plain computation: no JNI call and nothing that waits for another Java thread
+/// (the JVM may hold back garbage collection until it returns). Two of these may nest, as the
+/// optimiser's step does for weights and gradients.
+pub fn with_floats<R>(
+    env: &Env<'_>,
+    arr: &JFloatArray<'_>,
+    mode: ReleaseMode,
+    f: impl FnOnce(&mut [f32]) -> R,
+) -> JniResult<R> {
+    if arr.len(env)? == 0 {
+        return Ok(f(&mut []));
+    }
+    // SAFETY: the critical section lasts while `elements` lives, which is the call of `f` only;
+    // `f` makes no JNI call and does not block on Java threads (this function's contract). When
+    // nested, the only JNI calls inside the outer section are the inner one's GetArrayLength and
+    // Get/ReleasePrimitiveArrayCritical, which the JNI specification and HotSpot allow there.
+    let mut elements = unsafe { arr.get_elements_critical(env, mode)? };
+    Ok(f(&mut elements))
 }
 
 /// Copies `data` into a Java `float[]` of exactly the same length.

@@ -37,3 +37,21 @@ pub fn lenet() -> Node {
         .child(linear(100, 10))
         .child(Node::new("LogSoftMax"))
 }
+
+/// The benchmark MLP 784-1024-1024-10 with ReLU, ending in LogSoftMax, over `[batch, 784]`.
+#[allow(dead_code)] // not every example that includes this file uses both models
+pub fn mlp() -> Node {
+    let linear = |i: i64, o: i64| {
+        Node::new("Linear")
+            .ints("inputSize", &[i])
+            .ints("outputSize", &[o])
+    };
+    Node::new("Sequential")
+        .child(Node::new("Reshape").ints("size", &[784]))
+        .child(linear(784, 1024))
+        .child(Node::new("ReLU"))
+        .child(linear(1024, 1024))
+        .child(Node::new("ReLU"))
+        .child(linear(1024, 10))
+        .child(Node::new("LogSoftMax"))
+}

@@ -160,7 +160,32 @@ impl Sgd {
         let scale = |i: usize| self.learning_rates.as_ref().map_or(1.0, |v| v[i]);
         let lr = lr as f32;
         let (mom, damp) = (self.momentum as f32, self.dampening as f32);
-        if self.momentum == 0.0 {
+        if wds.is_none() && self.learning_rates.is_none() {
+            // The common case, as slice passes that vectorise (same arithmetic as below).
+            let wd = wd as f32;
+            if self.momentum == 0.0 {
+                for (w, &g) in weights.iter_mut().zip(grads) {
+                    *w -= lr * (g + wd * *w);
+                }
+            } else {
+                let first = state.buffers.is_empty();
+                if first {
+                    state.buffers.push(vec![0.0; n]);
+                }
+                let v = &mut state.buffers[0];
+                Self::check_len("momentum", n, v.len())?;
+                let nesterov = self.nesterov;
+                for ((w, &g), v) in weights.iter_mut().zip(grads).zip(v.iter_mut()) {
+                    let g = g + wd * *w;
+                    *v = if first {
+                        g
+                    } else {
+                        mom * *v + (1.0 - damp) * g
+                    };
+                    *w -= lr * if nesterov { g + mom * *v } else { *v };
+                }
+            }
+        } else if self.momentum == 0.0 {
             for i in 0..n {
                 let g = grads[i] + decay(i, weights[i]);
                 weights[i] -= lr * (scale(i) * g);

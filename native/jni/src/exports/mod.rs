@@ -1,6 +1,7 @@
 //! The `Java_ferrodl_engine_Native_*` exports, grouped by the object they act on.
 //! Each export is a few lines that call a plain Rust function through [`crate::guard::guard`].
 
+pub mod buffers;
 pub mod build_info;
 pub mod criterion;
 pub mod hidden_state;

@@ -1,7 +1,7 @@
 //! Models: create from a description, move flat buffers, forward, backward and train on a batch.
 
 use crate::arrays::{
-    new_doubles, new_floats, new_ints, read_bytes, read_floats, read_tensor, write_floats,
+    new_doubles, new_floats, new_ints, read_bytes, read_tensor, with_floats, write_floats,
 };
 use crate::error::JniResult;
 use crate::exports::criterion::criterion;
@@ -10,7 +10,9 @@ use crate::handle::{borrow_handle, free_handle, into_handle};
 use ferrodl_core::criterion::{ActivityCriterion, LossSum};
 use ferrodl_core::spec::{build_block, decode};
 use ferrodl_core::{Activity, Model, Tensor};
-use jni::objects::{JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JString};
+use jni::objects::{
+    JByteArray, JClass, JDoubleArray, JFloatArray, JIntArray, JString, ReleaseMode,
+};
 use jni::sys::{jboolean, jlong};
 use jni::EnvUnowned;
 
@@ -54,6 +56,16 @@ pub fn train_batch(
 ) -> JniResult<LossSum> {
     model.reseed(seed as u64);
     Ok(model.train_batch_activity(crit, input, &target)?)
+}
+
+/// Replaces the weights (the whole flat buffer).
+pub fn set_weights(h: jlong, weights: &[f32]) -> JniResult<()> {
+    Ok(model(h)?.set_weights(weights)?)
+}
+
+/// Replaces the buffers (running statistics; the whole flat buffer).
+pub fn set_buffers(h: jlong, buffers: &[f32]) -> JniResult<()> {
+    Ok(model(h)?.set_buffers(buffers)?)
 }
 
 pub(crate) fn model<'a>(h: jlong) -> JniResult<&'a mut Model<f32>> {
@@ -124,10 +136,9 @@ pub extern "system" fn Java_ferrodl_engine_Native_setWeights<'l>(
     h: jlong,
     w: JFloatArray<'l>,
 ) {
-    guard(
-        env,
-        |env| Ok(model(h)?.set_weights(&read_floats(env, &w)?)?),
-    )
+    guard(env, |env| {
+        with_floats(env, &w, ReleaseMode::NoCopyBack, |v| set_weights(h, v))?
+    })
 }
 
 #[no_mangle]
@@ -170,10 +181,9 @@ pub extern "system" fn Java_ferrodl_engine_Native_setBuffers<'l>(
     h: jlong,
     b: JFloatArray<'l>,
 ) {
-    guard(
-        env,
-        |env| Ok(model(h)?.set_buffers(&read_floats(env, &b)?)?),
-    )
+    guard(env, |env| {
+        with_floats(env, &b, ReleaseMode::NoCopyBack, |v| set_buffers(h, v))?
+    })
 }
 
 #[no_mangle]

@@ -1,12 +1,12 @@
 //! Optimisation methods on the driver: a handle holds the method and its state.
 
-use crate::arrays::{read_bytes, read_floats, write_floats};
+use crate::arrays::{read_bytes, read_floats, with_floats, write_floats};
 use crate::error::{JniError, JniResult};
 use crate::guard::guard;
 use crate::handle::{borrow_handle, free_handle, into_handle};
 use ferrodl_core::optim::{Ask, OptimMethod, OptimState, SearchStep};
 use ferrodl_core::spec::{build_optim, decode};
-use jni::objects::{JByteArray, JClass, JFloatArray};
+use jni::objects::{JByteArray, JClass, JFloatArray, ReleaseMode};
 use jni::sys::{jboolean, jdouble, jint, jlong};
 use jni::EnvUnowned;
 
@@ -142,9 +142,12 @@ pub extern "system" fn Java_ferrodl_engine_Native_optimStep<'l>(
     epoch: jint,
 ) {
     guard(env, |env| {
-        let (mut weights, mut grads) = (read_floats(env, &w)?, read_floats(env, &g)?);
-        optim(h)?.step(&mut weights, &mut grads, epoch)?;
-        write_floats(env, &w, &weights, "optimStep")
+        let optim = optim(h)?;
+        with_floats(env, &w, ReleaseMode::CopyBack, |weights| {
+            with_floats(env, &g, ReleaseMode::CopyBack, |grads| {
+                optim.step(weights, grads, epoch)
+            })?
+        })?
     })
 }
 

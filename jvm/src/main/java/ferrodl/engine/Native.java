@@ -156,6 +156,15 @@ public final class Native {
 
   public static native void freeOptim(long optim);
 
+  /** The index of the first NaN or infinity in {@code values}, or -1 (vectorised). */
+  public static native int firstNonFinite(float[] values);
+
+  /**
+   * Multiplies {@code values} by {@code scale} in place and returns the index of the first result
+   * that is NaN or infinite, or -1: one pass over memory.
+   */
+  public static native int scaleFirstNonFinite(float[] values, float scale);
+
   /** Clips {@code grads} and updates {@code weights} in place, in epoch {@code epoch} (1-based). */
   public static native void optimStep(long optim, float[] weights, float[] grads, int epoch);
 

@@ -36,5 +36,15 @@ final class GradPart(
   }
 }
 
-/** Where one iteration's time went, in milliseconds. */
-final case class IterationTiming(broadcastMs: Double, computeMs: Double, aggregateMs: Double, totalMs: Double)
+/**
+ * Where one iteration's time went, in milliseconds: sending the weights, the replicas' forward
+ * and backward (the slowest one), adding up their results, and the driver's update (the
+ * non-finite checks, normalising and the optimisation method's step).
+ */
+final case class IterationTiming(
+    broadcastMs: Double,
+    computeMs: Double,
+    aggregateMs: Double,
+    totalMs: Double,
+    updateMs: Double = 0.0
+)

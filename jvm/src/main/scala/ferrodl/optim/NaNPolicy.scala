@@ -1,5 +1,6 @@
 package ferrodl.optim
 
+import ferrodl.engine.Native
 import ferrodl.nn.abstractnn.AbstractModule
 
 /**
@@ -59,21 +60,15 @@ private[optim] object NaNPolicy {
       .map { case (m, o, _) => s"layer ${m.getName()} (its parameter ${index - o})" }
       .getOrElse(s"flat index $index")
 
-  /** The first non-finite value of `values`, or -1. */
-  def firstNonFinite(values: Array[Float]): Int = {
-    var i = 0
-    while (i < values.length) {
-      if (java.lang.Float.isNaN(values(i)) || java.lang.Float.isInfinite(values(i))) return i
-      i += 1
-    }
-    -1
-  }
+  /** The index of the first non-finite value of `values`, or -1 (a vectorised native pass). */
+  def firstNonFinite(values: Array[Float]): Int = Native.firstNonFinite(values)
 
   /**
    * What is wrong with an iteration's summed result, if anything: a replica's engine error, the
-   * loss, or the summed gradient; each names the layer where it can.
+   * loss, or the gradient (`badGradient`: the index of its first non-finite value, or -1); each
+   * names the layer where it can.
    */
-  def problemOf(part: GradPart, model: AbstractModule, loss: Double): Option[String] =
+  def problemOf(part: GradPart, model: AbstractModule, loss: Double, badGradient: Int): Option[String] =
     Option(part.nonFinite)
       .map { m =>
         m match {
@@ -83,8 +78,8 @@ private[optim] object NaNPolicy {
       }
       .orElse(if (java.lang.Double.isFinite(loss)) None else Some(s"the loss is $loss"))
       .orElse {
-        val i = firstNonFinite(part.grads)
-        if (i < 0) None else Some(s"the summed gradient is ${part.grads(i)} in ${layerAt(model, i)}")
+        if (badGradient < 0) None
+        else Some(s"the summed gradient is ${part.grads(badGradient)} in ${layerAt(model, badGradient)}")
       }
 
   /** What is wrong with the weights after an update, if anything. */

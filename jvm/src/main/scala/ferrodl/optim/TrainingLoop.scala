@@ -1,5 +1,6 @@
 package ferrodl.optim
 
+import ferrodl.engine.Native
 import ferrodl.nn.abstractnn.AbstractModule
 import org.slf4j.LoggerFactory
 
@@ -90,10 +91,10 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           val part = opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label)
           val t2 = System.nanoTime()
           val rate = methods.currentRate(progress.epoch)
-          NaNPolicy.problemOf(part, model, lossOf(part)) match {
+          val badGradient = normalise(part)
+          NaNPolicy.problemOf(part, model, lossOf(part), badGradient) match {
             case Some(problem) => Some((part, t2, rate, 0, Some(nonFinite(label, problem, skipNaN))))
             case None =>
-              normalise(part)
               // Under "skip", a step that makes a weight non-finite is undone: weights and state.
               val saved = if (skipNaN) Some((weights.clone(), methods.entries.map(_.native.getState()))) else None
               val evaluations = stepMethods(part, label)
@@ -127,7 +128,8 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           part.fetchNanos / 1e6 + part.broadcastNanos / 1e6,
           part.computeNanos / 1e6,
           math.max(0L, t2 - t0 - part.broadcastNanos - part.fetchNanos - part.computeNanos) / 1e6,
-          (t3 - t0) / 1e6
+          (t3 - t0) / 1e6,
+          (t3 - t2) / 1e6
         )
         opt.timings = opt.timings :+ timing
         val records = progress.recordsThisEpoch + part.count
@@ -136,7 +138,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           f"[Epoch ${progress.epoch} $records/$numSamples][Iteration ${progress.iteration}][Wall Clock ${(t3 - start) / 1e9}%.3fs] " +
             f"Trained ${part.count} records in ${(t3 - t0) / 1e9}%.4f seconds. Throughput is $throughput%.1f records/second. " +
             f"Loss is $loss%.5f. Learning rate $rate%.5g. (broadcast ${timing.broadcastMs}%.1f ms, compute ${timing.computeMs}%.1f ms, " +
-            f"aggregate ${timing.aggregateMs}%.1f ms)" +
+            f"aggregate ${timing.aggregateMs}%.1f ms, update ${timing.updateMs}%.1f ms)" +
             (if (evaluations > 0) s", $evaluations line-search evaluations" else "")
         )
         opt.status =
@@ -182,13 +184,12 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
     else throw new IllegalArgumentException(s"""$text (Optimizer.setNaNPolicy("skip") skips such iterations)""")
   }
 
-  /** Divides the gradient sum by the loss normaliser (the records, or what the criterion says). */
-  private def normalise(part: GradPart): Unit =
-    if (part.norm > 0) {
-      val scale = (1.0 / part.norm).toFloat
-      var i = 0
-      while (i < part.grads.length) { part.grads(i) *= scale; i += 1 }
-    }
+  /**
+   * Divides the gradient sum by the loss normaliser (the records, or what the criterion says);
+   * returns the index of the first non-finite value of the result, or -1. One native pass.
+   */
+  private def normalise(part: GradPart): Int =
+    Native.scaleFirstNonFinite(part.grads, if (part.norm > 0) (1.0 / part.norm).toFloat else 1.0f)
 
   private def lossOf(part: GradPart): Double = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
 

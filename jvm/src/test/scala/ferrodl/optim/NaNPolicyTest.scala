@@ -112,11 +112,25 @@ class NaNPolicyTest {
     val m = model()
     val n = m.getState().weights.length
     val part = new GradPart(new Array[Float](n), Array.emptyFloatArray, 1, Double.PositiveInfinity, 4.0, 4, 0L, 0L)
-    assertEquals(Some("the loss is Infinity"), NaNPolicy.problemOf(part, m, Double.PositiveInfinity))
+    def problem(loss: Double) = NaNPolicy.problemOf(part, m, loss, NaNPolicy.firstNonFinite(part.grads))
+    assertEquals(Some("the loss is Infinity"), problem(Double.PositiveInfinity))
     part.grads(n - 1) = Float.NaN
-    val p = NaNPolicy.problemOf(part, m, 1.0)
+    val p = problem(1.0)
     assertTrue(p.toString, p.exists(_.startsWith("the summed gradient is NaN in layer top (its parameter 11)")))
     part.grads(n - 1) = 0f
-    assertEquals(None, NaNPolicy.problemOf(part, m, 1.0))
+    assertEquals(None, problem(1.0))
+  }
+
+  @Test def theNativeScansFindTheFirstNonFiniteValueAndScale(): Unit = {
+    for (n <- Seq(0, 1, 4095, 4096, 4097, 20000); at <- Seq(0, 4095, 4096, n / 2, n - 1) if at >= 0 && at < n) {
+      val v = Array.tabulate(n)(i => (i % 13) - 6.5f)
+      assertEquals(s"n=$n", -1, NaNPolicy.firstNonFinite(v))
+      v(at) = Float.NegativeInfinity
+      if (at + 3 < n) v(at + 3) = Float.NaN
+      assertEquals(s"n=$n at=$at", at, NaNPolicy.firstNonFinite(v))
+      assertEquals(s"n=$n at=$at scaled", at, ferrodl.engine.Native.scaleFirstNonFinite(v, 0.5f))
+      val expected = Array.tabulate(n)(i => ((i % 13) - 6.5f) * 0.5f)
+      for (i <- 0 until n if i != at && i != at + 3) assertEquals(s"n=$n i=$i", expected(i), v(i), 0f)
+    }
   }
 }
