@@ -139,3 +139,40 @@ fn backend_names_parse_and_auto_resolves() {
     let intel = ferrodl_core::gemm::cpu_vendor() == "GenuineIntel";
     assert_eq!(resolved, if intel { Backend::Mkl } else { Backend::Rust });
 }
+
+/// Row-strided and transposed sub-views go to the backend in place (a leading dimension larger
+/// than the row), and a row-strided output is written in place with `beta` applied, leaving
+/// everything around it alone.
+#[test]
+fn leading_dimensions_in_place_with_beta() {
+    let mut rng = Rng::new(11);
+    let big_a = random(&mut rng, 30, 40);
+    let big_bt = random(&mut rng, 50, 30);
+    let a = big_a.slice(s![3..16, 5..26]); // 13 x 21, row stride 40
+    let b = big_bt.slice(s![7..16, 2..23]).reversed_axes(); // 21 x 9, column-major, stride 30
+    let a1 = big_a.slice(s![4..5, 1..22]); // one row
+    for backend in [Backend::Mkl, Backend::Rust] {
+        for (a, m) in [(a, 13), (a1, 1)] {
+            let mut big_c = random(&mut rng, 20, 17);
+            let before = big_c.clone();
+            let window = s![2..2 + m, 4..13];
+            matmul_with(backend, 0.75, a, b, 0.5, big_c.slice_mut(window)).expect("gemm");
+            let want = naive(
+                0.75,
+                &a.to_owned(),
+                &b.to_owned(),
+                0.5,
+                &before.slice(window).to_owned(),
+            );
+            for ((i, j), v) in big_c.indexed_iter() {
+                let inside = (2..2 + m).contains(&i) && (4..13).contains(&j);
+                if inside {
+                    let w = want[[i - 2, j - 4]];
+                    assert!((*v as f64 - w).abs() < 1e-4, "{backend:?} m={m} [{i},{j}]");
+                } else {
+                    assert_eq!(*v, before[[i, j]], "{backend:?} m={m} outside [{i},{j}]");
+                }
+            }
+        }
+    }
+}

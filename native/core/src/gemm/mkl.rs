@@ -4,43 +4,68 @@
 // Links MKL into the final library; without this line `cblas_sgemm` stays undefined.
 extern crate intel_mkl_src as _;
 
-use cblas::{Layout, Transpose};
+use cblas_sys::{cblas_sgemm, CBLAS_LAYOUT, CBLAS_TRANSPOSE};
 use ndarray::{ArrayView2, ArrayViewMut2};
-use std::borrow::Cow;
+use std::os::raw::c_int;
 
-/// A matrix operand as cblas wants it: contiguous memory, a transpose flag, a leading dimension.
-struct Operand<'a> {
-    data: Cow<'a, [f32]>,
-    trans: Transpose,
-    ld: i32,
+/// A matrix operand as cblas takes it: the first element, a transpose flag and a leading
+/// dimension. Views whose rows (or columns) are contiguous go in place, with the other stride
+/// as the leading dimension; only a view with neither is copied, once.
+struct Operand {
+    ptr: *const f32,
+    trans: CBLAS_TRANSPOSE,
+    ld: c_int,
+    /// The copy `ptr` points into, when one was needed.
+    _owned: Option<Vec<f32>>,
 }
 
-fn operand<'a>(v: ArrayView2<'a, f32>) -> Operand<'a> {
+/// The leading dimension for a row-major matrix with `inner` elements per row whose rows are
+/// `stride` apart: in place when the elements of a row are adjacent (`unit`) and the stride is
+/// a valid leading dimension (a matrix of one row may have any stride).
+fn leading(outer: usize, inner: usize, stride: isize, unit: bool) -> Option<c_int> {
+    let min = inner.max(1);
+    if !unit {
+        return None;
+    }
+    if outer <= 1 {
+        return c_int::try_from(min).ok();
+    }
+    usize::try_from(stride)
+        .ok()
+        .filter(|&s| s >= min)
+        .and_then(|s| c_int::try_from(s).ok())
+}
+
+fn operand(v: ArrayView2<'_, f32>) -> Operand {
     let (rows, cols) = v.dim();
-    if let Some(s) = v.to_slice() {
+    let (s0, s1) = (v.strides()[0], v.strides()[1]);
+    if let Some(ld) = leading(rows, cols, s0, s1 == 1 || cols <= 1) {
         return Operand {
-            data: Cow::Borrowed(s),
-            trans: Transpose::None,
-            ld: cols.max(1) as i32,
+            ptr: v.as_ptr(),
+            trans: CBLAS_TRANSPOSE::CblasNoTrans,
+            ld,
+            _owned: None,
         };
     }
-    let t = v.reversed_axes();
-    if let Some(s) = t.to_slice() {
+    if let Some(ld) = leading(cols, rows, s1, s0 == 1 || rows <= 1) {
         return Operand {
-            data: Cow::Borrowed(s),
-            trans: Transpose::Ordinary,
-            ld: rows.max(1) as i32,
+            ptr: v.as_ptr(),
+            trans: CBLAS_TRANSPOSE::CblasTrans,
+            ld,
+            _owned: None,
         };
     }
-    let owned: Vec<f32> = t.reversed_axes().iter().copied().collect();
+    let owned: Vec<f32> = v.iter().copied().collect();
     Operand {
-        data: Cow::Owned(owned),
-        trans: Transpose::None,
-        ld: cols.max(1) as i32,
+        ptr: owned.as_ptr(),
+        trans: CBLAS_TRANSPOSE::CblasNoTrans,
+        ld: cols.max(1) as c_int,
+        _owned: Some(owned),
     }
 }
 
-/// `c = alpha * a · b + beta * c` with MKL. Shapes are checked by the caller.
+/// `c = alpha * a · b + beta * c` with MKL. Shapes are checked by the caller (all dimensions
+/// fit in `c_int`).
 pub(super) fn sgemm(
     alpha: f32,
     a: ArrayView2<'_, f32>,
@@ -51,39 +76,39 @@ pub(super) fn sgemm(
     let (m, k) = a.dim();
     let n = b.dim().1;
     let (oa, ob) = (operand(a), operand(b));
-    let run = |out: &mut [f32]| {
-        // SAFETY: `out` holds m*n elements in row-major order with leading dimension n; the
-        // operand slices hold the whole of each matrix in the layout `trans` and `ld` describe,
-        // and all dimensions fit in i32 (checked by `matmul`).
+    let run = |out: *mut f32, ldc: c_int| {
+        // SAFETY: `oa` and `ob` point at the first element of matrices laid out as their `trans`
+        // and `ld` say, kept alive (view or owned copy) for this call; `out` points at an m x n
+        // row-major matrix with leading dimension `ldc` >= n that nothing else reads or writes
+        // during the call (it comes from a mutable view). Dimensions fit in c_int (`matmul`).
         unsafe {
-            cblas::sgemm(
-                Layout::RowMajor,
+            cblas_sgemm(
+                CBLAS_LAYOUT::CblasRowMajor,
                 oa.trans,
                 ob.trans,
-                m as i32,
-                n as i32,
-                k as i32,
+                m as c_int,
+                n as c_int,
+                k as c_int,
                 alpha,
-                &oa.data,
+                oa.ptr,
                 oa.ld,
-                &ob.data,
+                ob.ptr,
                 ob.ld,
                 beta,
                 out,
-                n.max(1) as i32,
+                ldc,
             );
         }
     };
-    if let Some(out) = c.as_slice_mut() {
-        run(out);
+    let (s0, s1) = (c.strides()[0], c.strides()[1]);
+    if let Some(ldc) = leading(m, n, s0, s1 == 1 || n <= 1) {
+        run(c.as_mut_ptr(), ldc);
         return;
     }
     let mut tmp = ndarray::Array2::<f32>::zeros((m, n));
     if beta != 0.0 {
         tmp.assign(&c);
     }
-    if let Some(out) = tmp.as_slice_mut() {
-        run(out);
-    }
+    run(tmp.as_mut_ptr(), n.max(1) as c_int);
     c.assign(&tmp);
 }
