@@ -2,20 +2,22 @@
 an MLP, graphs with branches, LSTM and GRU models, convolutions with batch normalisation and ceil-mode
 pooling, and the layers that export without importing back: Transpose, the reductions, multi-plane
 PReLU, SAME convolutions, BiRecurrent, TimeDistributed, padding, cropping, upsampling, LRN, Normalize,
-Reverse, Scale, the composed element-wise layers and the inference forms of RReLU and the noise and
-dropout layers), and import back into ferrodl."""
+Reverse, Scale, the composed element-wise layers, the inference forms of RReLU and the noise and
+dropout layers, Maxout, Cosine, summing average pooling, Padding in the middle of a dimension and NHWC
+cropping and upsampling), and import back into ferrodl."""
 
 import numpy as np
 import pytest
 
-from ferrodl.nn.layer import (GRU, LSTM, BatchNormalization, BiRecurrent, CAddTable, ConcatTable, Cropping2D,
-                              Dropout, GaussianDropout, GaussianNoise, HardShrink, Input, JoinTable, Linear,
-                              LogSigmoid, LogSoftMax, Max, Mean, Min, Model, Normalize, Padding, PReLU, Recurrent,
-                              ReLU, Replicate, Reshape, Reverse, RReLU, Scale, Select, Sequential, Sigmoid, SoftMax,
-                              SoftPlus, SoftShrink, SpatialAveragePooling, SpatialBatchNormalization,
-                              SpatialConvolution, SpatialCrossMapLRN, SpatialDropout2D, SpatialFullConvolution,
-                              SpatialMaxPooling, SpatialZeroPadding, Sum, Tanh, TanhShrink, Threshold,
-                              TimeDistributed, Transpose, UpSampling2D)
+from ferrodl.nn.layer import (GRU, LSTM, BatchNormalization, BiRecurrent, CAddTable, ConcatTable, Cosine,
+                              Cropping2D, Dropout, GaussianDropout, GaussianNoise, HardShrink, Input, JoinTable,
+                              Linear, LogSigmoid, LogSoftMax, Max, Maxout, Mean, Min, Model, MulConstant,
+                              Normalize, Padding, PReLU, Recurrent, ReLU, Replicate, Reshape, Reverse, RReLU,
+                              Scale, Select, Sequential, Sigmoid, SoftMax, SoftPlus, SoftShrink,
+                              SpatialAveragePooling, SpatialBatchNormalization, SpatialConvolution,
+                              SpatialCrossMapLRN, SpatialDropout2D, SpatialFullConvolution, SpatialMaxPooling,
+                              SpatialZeroPadding, Sum, Tanh, TanhShrink, Threshold, TimeDistributed, Transpose,
+                              UpSampling2D)
 
 ort = pytest.importorskip("onnxruntime")
 onnx = pytest.importorskip("onnx")
@@ -112,6 +114,19 @@ def time_distributed_conv():
     return Sequential().add(TimeDistributed(Sequential().add(SpatialConvolution(2, 3, 3, 3)).add(ReLU())))
 
 
+def maxout_cosine():
+    return (Sequential().add(Maxout(4, 5, 3)).add(Cosine(5, 6)).add(Maxout(6, 3, 2, with_bias=False))
+            .add(Padding(1, -2, 1, 0.25, 2)).add(Padding(1, 3, 1, -1.5, 3)))
+
+
+def summing_pools():
+    """SpatialAveragePooling without divide (padded, ceil mode, global), NHWC cropping and upsampling."""
+    return (Sequential().add(MulConstant(0.02)).add(SpatialAveragePooling(3, 3, 2, 2, 1, 1, divide=False))
+            .add(SpatialAveragePooling(3, 3, 2, 2, 1, 0, ceil_mode=True, divide=False))
+            .add(Cropping2D([1, 0], [0, 1], data_format="NHWC")).add(UpSampling2D([2, 3], data_format="nhwc"))
+            .add(Padding(3, -1, 3, 0.5, 2)).add(SpatialAveragePooling(1, 1, global_pooling=True, divide=False)))
+
+
 CASES = [("lenet", lenet, (5, 784)), ("mlp", mlp, (6, 20)), ("branches", branches, (5, 4)),
          ("graph", graph, (5, 4)), ("lstm", lstm, (3, 7, 4)), ("gru", gru, (2, 5, 4)),
          ("convs", convs, (2, 3, 7, 7))]
@@ -120,7 +135,8 @@ NEW = [("transpose", transpose_conv, (2, 5, 4, 3)), ("reductions", reductions, (
        ("element_wise", element_wise, (3, 4)), ("inference_forms", inference_forms, (3, 4)),
        ("birecurrent", birecurrent, (2, 6, 4)),
        ("birecurrent_join", birecurrent_join, (3, 5, 4)),
-       ("time_distributed_conv", time_distributed_conv, (2, 3, 2, 5, 5))]
+       ("time_distributed_conv", time_distributed_conv, (2, 3, 2, 5, 5)),
+       ("maxout_cosine", maxout_cosine, (4, 4)), ("summing_pools", summing_pools, (2, 3, 10, 8))]
 
 
 def run_in_onnxruntime(path, x, want):
@@ -166,9 +182,9 @@ def test_layers_that_export_only_run_in_onnxruntime_with_ferrodls_outputs(sc, tm
 
 
 def test_layers_without_onnx_equivalent_are_all_listed(sc, tmp_path):
-    from ferrodl.nn.layer import Cosine, Maxout
+    from ferrodl.nn.layer import Euclidean, Masking
     from ferrodl.util.jvm import FerrodlError
-    model = Sequential().add(Linear(4, 4)).add(Cosine(4, 3)).add(Maxout(3, 2, 2))
+    model = Sequential().add(Linear(4, 4)).add(Euclidean(4, 3)).add(Masking())
     with pytest.raises(FerrodlError) as e:
         model.saveONNX(str(tmp_path / "bad.onnx"))
-    assert "no ONNX equivalent" in str(e.value) and "Cosine" in str(e.value) and "Maxout" in str(e.value)
+    assert "no ONNX equivalent" in str(e.value) and "Euclidean" in str(e.value) and "Masking" in str(e.value)

@@ -241,20 +241,6 @@ fn composed_element_wise_and_shape_layers() {
         .collect();
     assert_eq!(shrinks[0].attr("bias").and_then(|a| a.f), Some(0.5));
     assert_eq!(shrinks[1].attr("bias").and_then(|a| a.f), Some(0.0));
-    // Padding in the middle (nIndex > 1) has no single ONNX operator.
-    let mid = seq(vec![
-        lin(4, 5),
-        Node::new("Padding")
-            .ints("dim", &[1])
-            .ints("pad", &[2])
-            .ints("nInputDim", &[1])
-            .ints("nIndex", &[3]),
-    ]);
-    let w = model(&mid);
-    let e = export_onnx(&mid, w.weights(), &w.buffers())
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("no ONNX equivalent: Padding"), "{e}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Export: a model description (`spec::Node` tree) with its flat weights and buffers becomes an
 //! ONNX model (opset 13). Containers, graphs and table operations are walked here; each layer
-//! is translated in `export_layers.rs` (recurrent layers in `export_recurrent.rs`). Layers
-//! without an ONNX equivalent are collected, and one error lists them all.
+//! is translated in `export_layers.rs` (recurrent layers in `export_recurrent.rs`, the rest in
+//! `export_more.rs` and `export_composed.rs`). Layers without an ONNX equivalent are collected,
+//! and one error lists them all.
 
 use super::builder::{int, Builder};
 use super::export_layers::{export_leaf, Params};

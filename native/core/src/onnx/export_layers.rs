@@ -204,29 +204,6 @@ pub fn export_leaf(
             }
             Ok(Some(b.op("MaxPool", &[x], attrs)))
         }
-        "SpatialAveragePooling" => {
-            if !node.flag("divide", true)? {
-                return Ok(None);
-            }
-            if node.flag("globalPooling", false)? {
-                return unary(b, "GlobalAveragePool");
-            }
-            let (pw, ph) = (node.int_or("padW", 0)?, node.int_or("padH", 0)?);
-            let attrs = vec![
-                ints(
-                    "kernel_shape",
-                    &usizes(&[node.size("kH")?, node.size("kW")?]),
-                ),
-                ints(
-                    "strides",
-                    &usizes(&[node.size_or("dH", 1)?, node.size_or("dW", 1)?]),
-                ),
-                ints("pads", &[ph, pw, ph, pw]),
-                int("ceil_mode", node.int_or("ceilMode", 0)?),
-                int("count_include_pad", node.int_or("countIncludePad", 1)?),
-            ];
-            Ok(Some(b.op("AveragePool", &[x], attrs)))
-        }
         "BatchNormalization" | "SpatialBatchNormalization" => {
             let n = node.size("nOutput")?;
             let (scale, bias) = if node.flag("affine", true)? {

@@ -1,24 +1,26 @@
 //! Export of the layers whose ONNX form needs the input rank or several nodes: Transpose, the
-//! reductions, multi-plane PReLU, Replicate, Padding, SpatialZeroPadding, Cropping2D,
-//! UpSampling2D, SpatialCrossMapLRN, Normalize, Reverse, Scale, the element-wise layers ONNX
-//! composes (LogSigmoid, TanhShrink, Threshold, SoftShrink, HardShrink, SoftPlus with β ≠ 1) and
-//! the inference forms of RReLU, GaussianDropout, GaussianNoise, SpatialDropout and L1Penalty.
+//! reductions, multi-plane PReLU, Replicate, SpatialZeroPadding, SpatialCrossMapLRN, Normalize,
+//! Reverse, Scale, the element-wise layers ONNX composes (LogSigmoid, TanhShrink, Threshold,
+//! SoftShrink, HardShrink, SoftPlus with β ≠ 1) and the inference forms of RReLU,
+//! GaussianDropout, GaussianNoise, SpatialDropout and L1Penalty. The others that compose several
+//! operators are in `export_composed.rs`.
 
-use super::builder::{float, int, ints, string, Builder};
+use super::builder::{float, int, ints, Builder};
+use super::export_composed::export_composed;
 use super::export_layers::Params;
 use crate::error::{Error, Result};
 use crate::spec::{Attr, Node};
 
-fn scalar(b: &mut Builder, v: f64) -> String {
+pub(super) fn scalar(b: &mut Builder, v: f64) -> String {
     b.floats("const", &[], vec![v as f32])
 }
 
-fn i64s(b: &mut Builder, v: &[i64]) -> String {
+pub(super) fn i64s(b: &mut Builder, v: &[i64]) -> String {
     b.ints("const", &[v.len()], v.to_vec())
 }
 
 /// The input rank, which this layer's ONNX form needs.
-fn need(node: &Node, rank: Option<usize>) -> Result<usize> {
+pub(super) fn need(node: &Node, rank: Option<usize>) -> Result<usize> {
     rank.ok_or_else(|| {
         Error::invalid(
             &node.kind,
@@ -29,7 +31,7 @@ fn need(node: &Node, rank: Option<usize>) -> Result<usize> {
 }
 
 /// A 1-based (negative: from the end) dimension of a rank-`rank` tensor as a 0-based axis.
-fn axis_of(node: &Node, d: i64, rank: usize) -> Result<i64> {
+pub(super) fn axis_of(node: &Node, d: i64, rank: usize) -> Result<i64> {
     let a = if d < 0 { rank as i64 + d } else { d - 1 };
     if (0..rank as i64).contains(&a) {
         Ok(a)
@@ -146,25 +148,6 @@ pub fn export_more(
             let reps = i64s(b, &reps);
             b.op("Tile", &[&u, &reps], vec![])
         }
-        "Padding" => {
-            // Only at the start (pad < 0) or the end (pad > 0): nIndex = 1.
-            if node.int_or("nIndex", 1)? != 1 {
-                return Ok(None);
-            }
-            let r = need(node, rank)?;
-            let n_input = node.int("nInputDim")?;
-            let a = axis_of(node, node.int("dim")? + i64::from(r as i64 != n_input), r)?;
-            let pad = node.int("pad")?;
-            let mut pads = vec![0i64; 2 * r];
-            if pad < 0 {
-                pads[a as usize] = -pad;
-            } else {
-                pads[r + a as usize] = pad;
-            }
-            let pads = i64s(b, &pads);
-            let v = scalar(b, f("value", 0.0)?);
-            b.op("Pad", &[x, &pads, &v], vec![])
-        }
         "SpatialZeroPadding" => {
             let [l, rt, t, bt] =
                 ["padLeft", "padRight", "padTop", "padBottom"].map(|k| node.int(k));
@@ -174,48 +157,6 @@ pub fn export_more(
             }
             let pads = i64s(b, &[0, 0, t, l, 0, 0, bt, rt]);
             b.op("Pad", &[x, &pads], vec![])
-        }
-        "Cropping2D" => {
-            if matches!(node.attrs.get("dataFormat"), Some(Attr::Str(s)) if !s.eq_ignore_ascii_case("NCHW"))
-            {
-                return Ok(None);
-            }
-            let crop = |key: &str| -> Result<(i64, i64)> {
-                if !node.attrs.contains_key(key) {
-                    return Ok((0, 0));
-                }
-                match node.naturals(key)?.as_slice() {
-                    [s, e] => Ok((*s as i64, *e as i64)),
-                    _ => Err(Error::invalid(
-                        "Cropping2D",
-                        format!("'{key}' needs two values"),
-                    )),
-                }
-            };
-            let ((t, bt), (l, rt)) = (crop("heightCrop")?, crop("widthCrop")?);
-            let end = |c: i64| if c == 0 { i64::MAX } else { -c };
-            let starts = i64s(b, &[t, l]);
-            let ends = i64s(b, &[end(bt), end(rt)]);
-            let axes = i64s(b, &[2, 3]);
-            b.op("Slice", &[x, &starts, &ends, &axes], vec![])
-        }
-        "UpSampling2D" => {
-            if matches!(node.attrs.get("format"), Some(Attr::Str(s)) if !s.eq_ignore_ascii_case("NCHW"))
-            {
-                return Ok(None);
-            }
-            let s = node.sizes("size")?;
-            let (sh, sw) = match s.as_slice() {
-                [h, w] => (*h as f32, *w as f32),
-                _ => return Err(Error::invalid("UpSampling2D", "size needs two values")),
-            };
-            let scales = b.floats("scales", &[4], vec![1.0, 1.0, sh, sw]);
-            let attrs = vec![
-                string("mode", "nearest"),
-                string("coordinate_transformation_mode", "asymmetric"),
-                string("nearest_mode", "floor"),
-            ];
-            b.op("Resize", &[x, "", &scales], attrs)
         }
         "SpatialCrossMapLRN" => {
             let size = node.size_or("size", 5)?;
@@ -272,6 +213,6 @@ pub fn export_more(
             let y = b.op("Mul", &[x, &w], vec![]);
             b.op("Add", &[&y, &bias], vec![])
         }
-        _ => return Ok(None),
+        _ => return export_composed(b, node, x, rank, p),
     }))
 }

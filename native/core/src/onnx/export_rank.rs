@@ -112,7 +112,7 @@ pub fn leaf_rank(ranks: &mut Ranks, node: &Node, r: Rank) -> Result<Rank> {
         Ok(Rank::Known(want))
     };
     Ok(match node.kind.as_str() {
-        "Linear" | "BatchNormalization" => fixed(ranks, 2)?,
+        "Linear" | "BatchNormalization" | "Maxout" | "Cosine" => fixed(ranks, 2)?,
         "SpatialConvolution"
         | "SpatialDilatedConvolution"
         | "SpatialFullConvolution"

@@ -4,6 +4,7 @@
 
 mod builder;
 mod export;
+mod export_composed;
 mod export_graph;
 mod export_layers;
 mod export_more;

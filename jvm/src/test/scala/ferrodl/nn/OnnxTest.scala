@@ -110,9 +110,9 @@ class OnnxTest {
     }
     val e = intercept(graph.saveONNX(path))
     assertTrue(e.getMessage, e.getMessage.contains("exists"))
-    val bad = Sequential().add(Linear(4, 4)).add(Cosine(4, 3)).add(Maxout(3, 2, 2))
+    val bad = Sequential().add(Linear(4, 4)).add(Euclidean(4, 3)).add(Masking())
     val msg = intercept(bad.saveONNX(dir.resolve("bad.onnx").toString, overWrite = true)).getMessage
-    assertTrue(msg, msg.contains("no ONNX equivalent") && msg.contains("Cosine") && msg.contains("Maxout"))
+    assertTrue(msg, msg.contains("no ONNX equivalent") && msg.contains("Euclidean") && msg.contains("Masking"))
     assertFalse(Files.exists(dir.resolve("bad.onnx")))
     Files.write(Paths.get(dir.toString, "broken.onnx"), Array[Byte](0x3a, 0x7f, 1, 2))
     val broken = intercept(Module.loadONNX(dir.resolve("broken.onnx").toString)).getMessage
