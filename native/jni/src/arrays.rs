@@ -35,6 +35,20 @@ pub fn with_floats<R>(
     Ok(f(&mut elements))
 }
 
+/// [`write_floats`], unless `arr` is null (the caller does not want the values).
+pub fn write_floats_if_wanted(
+    env: &Env<'_>,
+    arr: &JFloatArray<'_>,
+    data: &[f32],
+    op: &'static str,
+) -> JniResult<()> {
+    if arr.is_null() {
+        Ok(())
+    } else {
+        write_floats(env, arr, data, op)
+    }
+}
+
 /// Copies `data` into a Java `float[]` of exactly the same length.
 pub fn write_floats(
     env: &Env<'_>,

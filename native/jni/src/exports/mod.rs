@@ -11,5 +11,6 @@ pub mod model_file;
 pub mod onnx;
 pub mod optim;
 pub mod quantize;
+pub mod replicas;
 pub mod system;
 pub mod table;

@@ -2,6 +2,7 @@
 
 use crate::arrays::{
     new_doubles, new_floats, new_ints, read_bytes, read_tensor, with_floats, write_floats,
+    write_floats_if_wanted,
 };
 use crate::error::JniResult;
 use crate::exports::criterion::criterion;
@@ -266,7 +267,7 @@ pub extern "system" fn Java_ferrodl_engine_Native_trainBatch<'l>(
         let x = Activity::Tensor(read_tensor(env, &x, &x_shape, "trainBatch")?);
         let t = Activity::Tensor(read_tensor(env, &t, &t_shape, "trainBatch")?);
         let loss = train_batch(model(h)?, criterion(crit)?.as_ref(), x, t, seed)?;
-        write_floats(env, &grads_out, model(h)?.grads(), "trainBatch")?;
+        write_floats_if_wanted(env, &grads_out, model(h)?.grads(), "trainBatch")?;
         new_doubles(env, &[loss.sum, loss.norm])
     })
 }

@@ -1,7 +1,9 @@
 //! Forward and backward with tables: an activity crosses as one `float[]` of all its tensors'
 //! elements and one `int[]` layout (see `ferrodl_core::Activity::encode`).
 
-use crate::arrays::{new_doubles, new_floats, new_i32s, read_floats, read_ints, write_floats};
+use crate::arrays::{
+    new_doubles, new_floats, new_i32s, read_floats, read_ints, write_floats_if_wanted,
+};
 use crate::error::JniResult;
 use crate::exports::criterion::criterion;
 use crate::exports::model::model;
@@ -101,7 +103,7 @@ pub extern "system" fn Java_ferrodl_engine_Native_trainBatchTable<'l>(
         let x = Activity::decode(&read_ints(env, &x_layout)?, &read_floats(env, &x)?)?;
         let t = Activity::decode(&read_ints(env, &t_layout)?, &read_floats(env, &t)?)?;
         let loss = train_batch(model(h)?, criterion(crit)?.as_ref(), x, t, seed)?;
-        write_floats(env, &grads_out, model(h)?.grads(), "trainBatchTable")?;
+        write_floats_if_wanted(env, &grads_out, model(h)?.grads(), "trainBatchTable")?;
         new_doubles(env, &[loss.sum, loss.norm])
     })
 }

@@ -67,6 +67,12 @@ public final class Native {
 
   public static native void zeroGradients(long model);
 
+  /**
+   * Writes the sum of the gradient buffers of {@code models} (distinct handles, each with
+   * {@code dst.length} parameters) into {@code dst}: local training's replicas, added up natively.
+   */
+  public static native void sumGradients(long[] models, float[] dst);
+
   public static native void setTraining(long model, boolean training);
 
   public static native float[] forward(long model, float[] input, int[] shape);
@@ -127,7 +133,8 @@ public final class Native {
 
   /**
    * Forward, loss and backward on one batch, with random streams (Dropout) seeded by {@code seed};
-   * returns {lossSum, norm}, gradients of the summed loss into gradsOut.
+   * returns {lossSum, norm}, gradients of the summed loss into gradsOut (unless it is null: they
+   * stay in the model, for {@link #getGradients} or {@link #sumGradients}).
    */
   public static native double[] trainBatch(
       long model,

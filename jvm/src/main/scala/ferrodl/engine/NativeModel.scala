@@ -49,6 +49,9 @@ final class NativeModel(spec: Array[Byte], seed: Long)
 
   def zeroGradients(): Unit = withHandle(Native.zeroGradients)
 
+  /** Runs `f` with this model's native handle held (no other call on it meanwhile). */
+  private[engine] def holding[A](f: Long => A): A = withHandle(f)
+
   /** The initial hidden states of the recurrent layer at child `path` (see `ferrodl.nn.HiddenStateAccess`). */
   def setHiddenState(path: Array[Int], states: Array[Float], lengths: Array[Int]): Unit =
     withHandle(h => Native.setHiddenState(h, path, states, lengths))
@@ -72,7 +75,8 @@ final class NativeModel(spec: Array[Byte], seed: Long)
 
   /**
    * Forward, loss and backward on one batch with gradients of the summed loss copied into
-   * `gradsOut`; returns (loss sum, normaliser).
+   * `gradsOut` (null: kept in the model, see [[NativeModel.sumGradients]]); returns (loss sum,
+   * normaliser).
    */
   def trainBatch(
       criterion: NativeCriterion,
@@ -124,5 +128,21 @@ final class NativeModel(spec: Array[Byte], seed: Long)
     val (data, layout) = ActivityCodec.encode(gradOutput)
     val g = Native.backwardTable(h, data, layout)
     ActivityCodec.decode(g, ActivityCodec.layout(input))
+  }
+}
+
+object NativeModel {
+
+  /**
+   * Writes the sum of the gradient buffers of `models` (distinct, each with `dst.length`
+   * parameters) into `dst`, natively in one pass: how local training adds up its replicas'
+   * gradients without copying each one out.
+   */
+  def sumGradients(models: Seq[NativeModel], dst: Array[Float]): Unit = {
+    def hold(rest: List[NativeModel], handles: List[Long]): Unit = rest match {
+      case Nil => Native.sumGradients(handles.reverse.toArray, dst)
+      case m :: more => m.holding(h => hold(more, h :: handles))
+    }
+    hold(models.toList, Nil)
   }
 }

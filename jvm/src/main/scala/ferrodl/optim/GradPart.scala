@@ -20,6 +20,13 @@ final class GradPart(
   /** A replica's non-finite error (see [[NaNPolicy]]), or null; the first one met is kept. */
   var nonFinite: String = null
 
+  /** This result with `g` as its gradient sum (local training adds its replicas' natively). */
+  def withGrads(g: Array[Float]): GradPart = {
+    val p = new GradPart(g, buffers, parts, lossSum, norm, count, fetchNanos, computeNanos, broadcastNanos)
+    p.nonFinite = nonFinite
+    p
+  }
+
   def merge(o: GradPart): GradPart = {
     var i = 0
     while (i < grads.length) { grads(i) += o.grads(i); i += 1 }

@@ -57,8 +57,8 @@ class LocalOptimizer(
       label: String
   ): GradPart = {
     val tasks = shards.indices.map { pid =>
-      pool.submit(new Callable[Option[GradPart]] {
-        override def call(): Option[GradPart] = {
+      pool.submit(new Callable[Option[(Int, GradPart)]] {
+        override def call(): Option[(Int, GradPart)] = {
           val b = Executors.perPartition(batchSize, shards.length, pid)
           val block = shards(pid)
           if (b == 0 || block.count == 0) None
@@ -67,14 +67,16 @@ class LocalOptimizer(
             val (x, y) = block.batchAt(iteration, b, seed * 7919L + pid)
             val w = workers(pid)
             w.model.setState(state)
-            val grads = new Array[Float](state.weights.length)
             try {
+              // The gradients stay in the replica; the driver adds them up natively below.
               val (loss, norm) =
-                w.model.trainBatchActivity(w.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
-              Some(new GradPart(grads, w.model.getBuffers(), 1, loss, norm, b, 0L, System.nanoTime() - t0))
+                w.model.trainBatchActivity(w.criterion.get, x, y, null, (seed * 31 + iteration) * 8191 + pid)
+              val part =
+                new GradPart(Array.emptyFloatArray, w.model.getBuffers(), 1, loss, norm, b, 0L, System.nanoTime() - t0)
+              Some((pid, part))
             } catch {
               case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
-                Some(NaNPolicy.failedPart(e, s"thread $pid", state.weights.length, state.buffers.length, b))
+                Some((-1, NaNPolicy.failedPart(e, s"thread $pid", 0, state.buffers.length, b)))
             }
           }
         }
@@ -83,7 +85,10 @@ class LocalOptimizer(
     val parts =
       try tasks.flatMap(_.get())
       catch { case e: java.util.concurrent.ExecutionException => throw e.getCause }
-    parts.reduce((a, b) => a.merge(b))
+    val merged = parts.map(_._2).reduce((a, b) => a.merge(b))
+    val grads = new Array[Float](state.weights.length)
+    ferrodl.engine.NativeModel.sumGradients(parts.collect { case (pid, _) if pid >= 0 => workers(pid).model }, grads)
+    merged.withGrads(grads)
   }
 
   override private[optim] def retryable(e: Throwable): Boolean = false
