@@ -44,6 +44,8 @@ WORKLOADS = [
      "train mlp1m 256 spark {it}", None, None),
     ("overhead_25m", "Spark overhead, 25M-parameter MLP, batch 256, local[2]",
      "train mlp25m 256 spark {it_big}", None, None),
+    ("overhead_25m_bf16", "Spark overhead, 25M-parameter MLP, batch 256, local[2], bf16 gradients",
+     "train mlp25m 256 spark {it_big} bf16", None, None),
 ]
 
 # Where an iteration's time goes, as the JVM reports it.

@@ -16,10 +16,10 @@ import org.apache.spark.{SparkConf, SparkContext}
  * per line on stdin and answers with one `RESULT <json>` line, so that the driver can interleave
  * it with the PyTorch side in the same run. Workloads:
  *
- *   - `train <model> <batch> <local|spark> <iterations>`: training throughput (records/s per
+ *   - `train <model> <batch> <local|spark> <iterations> [none|bf16]`: training throughput (records/s per
  *     iteration) with [[LocalOptimizer]] on 2 threads, or on Spark (`local[2]`) with
  *     [[DistriOptimizer]]; `model` is `lenet`, `mlp` (784-1024-1024-10), `lstm` or any name in
- *     [[Bench.models]];
+ *     [[Bench.models]]; the last word is the gradient compression (Spark only);
  *   - `infer lenet <batch> <records>`: inference throughput on 2 threads, one native model each;
  *   - `quit`.
  *
@@ -88,7 +88,14 @@ object Bench {
     f"""{"median": ${s(s.length / 2)}%.3f, "min": ${s.head}%.3f, "max": ${s.last}%.3f, "n": ${s.length}}"""
   }
 
-  private def train(sc: => SparkContext, model: String, batch: Int, mode: String, iterations: Int): String = {
+  private def train(
+      sc: => SparkContext,
+      model: String,
+      batch: Int,
+      mode: String,
+      iterations: Int,
+      compression: String
+  ): String = {
     val w = models.getOrElse(model, throw new IllegalArgumentException(s"unknown model $model"))
     val warmup = 3
     val samples = data(w, batch * 4, 7L)
@@ -101,7 +108,11 @@ object Bench {
         Optimizer(model = m, sampleRDD = rdd, criterion = ClassNLLCriterion(), batchSize = batch)
       case other => throw new IllegalArgumentException(s"unknown mode $other (local or spark)")
     }
-    opt.setOptimMethod(new SGD(learningRate = 0.01)).setEndWhen(Trigger.maxIteration(warmup + iterations)).optimize()
+    opt
+      .setOptimMethod(new SGD(learningRate = 0.01))
+      .setGradientCompression(compression)
+      .setEndWhen(Trigger.maxIteration(warmup + iterations))
+      .optimize()
     val t = opt.timings.drop(warmup)
     def per(f: IterationTiming => Double) = stats(t.map(f))
     s"""{"records_per_s": ${stats(t.map(x => batch * 1000.0 / x.totalMs))}, "iteration_ms": ${per(_.totalMs)}, """ +
@@ -162,7 +173,9 @@ object Bench {
       val result =
         try {
           line.trim.split("\\s+").toList match {
-            case "train" :: model :: b :: mode :: it :: Nil => train(sc, model, b.toInt, mode, it.toInt)
+            case "train" :: model :: b :: mode :: it :: Nil => train(sc, model, b.toInt, mode, it.toInt, "none")
+            case "train" :: model :: b :: mode :: it :: compression :: Nil =>
+              train(sc, model, b.toInt, mode, it.toInt, compression)
             case "infer" :: model :: b :: n :: Nil => infer(model, b.toInt, n.toInt)
             case _ => throw new IllegalArgumentException(s"unknown workload: $line")
           }

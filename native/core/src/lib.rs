@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod activity_module;
+pub mod bf16;
 pub mod criterion;
 pub mod element;
 pub mod error;

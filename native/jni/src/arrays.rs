@@ -2,7 +2,10 @@
 
 use crate::error::{JniError, JniResult};
 use ferrodl_core::tensor::{from_vec, Tensor};
-use jni::objects::{JByteArray, JDoubleArray, JFloatArray, JIntArray, ReleaseMode};
+use jni::objects::{
+    JByteArray, JDoubleArray, JFloatArray, JIntArray, JPrimitiveArray, JShortArray, ReleaseMode,
+    TypeArray,
+};
 use jni::Env;
 
 /// A Java `float[]` as a `Vec<f32>`.
@@ -12,17 +15,18 @@ pub fn read_floats(env: &Env<'_>, arr: &JFloatArray<'_>) -> JniResult<Vec<f32>> 
     Ok(v)
 }
 
-/// Runs `f` on the elements of a Java `float[]` in place, without a copy where the JVM allows
-/// (HotSpot pins the array for a JNI critical section). `mode` says whether changes are kept.
+/// Runs `f` on the elements of a Java primitive array in place, without a copy where the JVM
+/// allows (HotSpot pins the array for a JNI critical section). `mode` says whether changes are
+/// kept.
 ///
 /// `f` must be plain computation: no JNI call and nothing that waits for another Java thread
 /// (the JVM may hold back garbage collection until it returns). Two of these may nest, as the
 /// optimiser's step does for weights and gradients.
-pub fn with_floats<R>(
+pub fn with_elements<T: TypeArray, R>(
     env: &Env<'_>,
-    arr: &JFloatArray<'_>,
+    arr: &JPrimitiveArray<'_, T>,
     mode: ReleaseMode,
-    f: impl FnOnce(&mut [f32]) -> R,
+    f: impl FnOnce(&mut [T]) -> R,
 ) -> JniResult<R> {
     if arr.len(env)? == 0 {
         return Ok(f(&mut []));
@@ -33,6 +37,31 @@ pub fn with_floats<R>(
     // Get/ReleasePrimitiveArrayCritical, which the JNI specification and HotSpot allow there.
     let mut elements = unsafe { arr.get_elements_critical(env, mode)? };
     Ok(f(&mut elements))
+}
+
+/// [`with_elements`] for a Java `float[]`.
+pub fn with_floats<R>(
+    env: &Env<'_>,
+    arr: &JFloatArray<'_>,
+    mode: ReleaseMode,
+    f: impl FnOnce(&mut [f32]) -> R,
+) -> JniResult<R> {
+    with_elements(env, arr, mode, f)
+}
+
+/// [`with_elements`] for a Java `short[]` seen as the `u16` bit patterns it holds (bfloat16).
+pub fn with_u16s<R>(
+    env: &Env<'_>,
+    arr: &JShortArray<'_>,
+    mode: ReleaseMode,
+    f: impl FnOnce(&mut [u16]) -> R,
+) -> JniResult<R> {
+    with_elements(env, arr, mode, |s: &mut [i16]| {
+        // SAFETY: i16 and u16 have the same size and alignment and every bit pattern is valid
+        // for both; the new slice covers exactly the memory of `s` and replaces it for `f`.
+        let u = unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<u16>(), s.len()) };
+        f(u)
+    })
 }
 
 /// [`write_floats`], unless `arr` is null (the caller does not want the values).

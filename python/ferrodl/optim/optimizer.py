@@ -104,6 +104,13 @@ class BaseOptimizer(JavaValue):
         _jvm.call(self.value, "setNaNPolicy", str(policy))
         return self
 
+    def set_gradient_compression(self, kind):
+        """How partitions send their gradients to the driver on Spark: ``"none"`` (the default,
+        32-bit floats) or ``"bf16"`` (rounded to bfloat16: half the bytes, 8 significant bits).
+        Local training moves no gradients and ignores it."""
+        _jvm.call(self.value, "setGradientCompression", str(kind))
+        return self
+
     def skipped_batches(self):
         """How many iterations the last ``optimize`` skipped for NaN or infinity (see ``set_nan_policy``)."""
         return int(_jvm.call(self.value, "skippedBatches"))

@@ -172,6 +172,15 @@ public final class Native {
    */
   public static native int scaleFirstNonFinite(float[] values, float scale);
 
+  /**
+   * Packs {@code src} into bfloat16 bits in {@code dst} (same length), rounded to nearest even:
+   * gradient compression for the trip to the driver.
+   */
+  public static native void packBf16(float[] src, short[] dst);
+
+  /** Adds the bfloat16 values {@code src} into {@code dst} (same length). */
+  public static native void addBf16(short[] src, float[] dst);
+
   /** Clips {@code grads} and updates {@code weights} in place, in epoch {@code epoch} (1-based). */
   public static native void optimStep(long optim, float[] weights, float[] grads, int epoch);
 

@@ -90,6 +90,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     val bc = sc.broadcast(state)
     val broadcastNanos = System.nanoTime() - t0
     val (global, parts, spec, crit, k) = (batchSize, partitions, modelSpec, critSpec, key)
+    val bf16 = GradientCompression.current(this) == GradientCompression.Bf16
     val failAttempts = injectedFailure(iteration)
     sc.setJobDescription(s"ferrodl: $label")
     try {
@@ -123,7 +124,8 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
                 newBuffers = worker.model.getBuffers()
                 r
               }
-              Iterator.single(pid -> new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1))
+              val part = new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1)
+              Iterator.single(pid -> (if (bf16) part.pack() else part))
             } catch {
               case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
                 val part = NaNPolicy.failedPart(e, s"partition $pid", st.weights.length, st.buffers.length, b)
@@ -131,7 +133,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
             }
           }
         }
-      val part = GradientTree.sum(perPartition, parts)
+      val part = GradientTree.sum(perPartition, parts, bf16)
       part.broadcastNanos = broadcastNanos
       part
     } finally bc.destroy()

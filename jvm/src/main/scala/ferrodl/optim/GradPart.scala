@@ -20,6 +20,12 @@ final class GradPart(
   /** A replica's non-finite error (see [[NaNPolicy]]), or null; the first one met is kept. */
   var nonFinite: String = null
 
+  /**
+   * The gradient as bfloat16 bits when this part was packed for the trip to the driver (see
+   * [[GradientCompression]]); `grads` is then empty. Null when the gradient is in `grads`.
+   */
+  var packed: Array[Short] = null
+
   /** This result with `g` as its gradient sum (local training adds its replicas' natively). */
   def withGrads(g: Array[Float]): GradPart = {
     val p = new GradPart(g, buffers, parts, lossSum, norm, count, fetchNanos, computeNanos, broadcastNanos)
@@ -27,10 +33,40 @@ final class GradPart(
     p
   }
 
-  def merge(o: GradPart): GradPart = {
+  /** This result with its gradient packed into bfloat16 (half the bytes), natively. */
+  def pack(): GradPart =
+    if (packed != null) this
+    else {
+      val bits = new Array[Short](grads.length)
+      ferrodl.engine.Native.packBf16(grads, bits)
+      val p = withGrads(Array.emptyFloatArray)
+      p.packed = bits
+      p
+    }
+
+  /** This result with its gradient in `grads` (unpacked if it was packed). */
+  def unpacked(): GradPart =
+    if (packed == null) this
+    else {
+      val g = new Array[Float](packed.length)
+      ferrodl.engine.Native.addBf16(packed, g)
+      withGrads(g)
+    }
+
+  /** Adds `o` into this result (or, when this one is packed, into an unpacked copy). */
+  def merge(o: GradPart): GradPart =
+    if (packed != null) unpacked().merge(o)
+    else {
+      if (o.packed != null) ferrodl.engine.Native.addBf16(o.packed, grads)
+      else {
+        var i = 0
+        while (i < grads.length) { grads(i) += o.grads(i); i += 1 }
+      }
+      addRest(o)
+    }
+
+  private def addRest(o: GradPart): GradPart = {
     var i = 0
-    while (i < grads.length) { grads(i) += o.grads(i); i += 1 }
-    i = 0
     while (i < buffers.length) { buffers(i) += o.buffers(i); i += 1 }
     if (nonFinite == null) nonFinite = o.nonFinite
     parts += o.parts

@@ -10,12 +10,13 @@ import org.apache.spark.rdd.RDD
  * Up to `DirectLimit` partitions the driver receives each partition's sum (as `treeReduce` does
  * for so few) and adds them in index order. Beyond, partitions are grouped by index into about
  * √P groups, each group is summed in index order on an executor, and the driver adds the group
- * sums in order: two levels, like `treeReduce` with depth 2.
+ * sums in order: two levels, like `treeReduce` with depth 2. With `packGroups` (bfloat16
+ * gradient compression) the group sums travel packed too; the result is always unpacked.
  */
 private[optim] object GradientTree {
   val DirectLimit = 6
 
-  def sum(perPartition: RDD[(Int, GradPart)], partitions: Int): GradPart = {
+  def sum(perPartition: RDD[(Int, GradPart)], partitions: Int, packGroups: Boolean = false): GradPart = {
     val ordered: Array[GradPart] =
       if (partitions <= DirectLimit) perPartition.collect().sortBy(_._1).map(_._2)
       else {
@@ -24,12 +25,15 @@ private[optim] object GradientTree {
         perPartition
           .map { case (pid, g) => (pid / fanIn, (pid, g)) }
           .groupByKey(groups)
-          .map { case (group, parts) => (group, parts.toSeq.sortBy(_._1).map(_._2).reduce((a, b) => a.merge(b))) }
+          .map { case (group, parts) =>
+            val sum = parts.toSeq.sortBy(_._1).map(_._2).reduce((a, b) => a.merge(b))
+            (group, if (packGroups) sum.pack() else sum)
+          }
           .collect()
           .sortBy(_._1)
           .map(_._2)
       }
     if (ordered.isEmpty) throw new IllegalStateException("no partition produced gradients (is every partition empty?)")
-    ordered.reduce((a, b) => a.merge(b))
+    ordered.reduce((a, b) => a.merge(b)).unpacked()
   }
 }

@@ -150,6 +150,19 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   /** How many iterations the last run skipped for NaN or infinity (see [[setNaNPolicy]]). */
   @volatile var skippedBatches: Long = 0L
 
+  private[optim] var gradientCompression: Option[String] = None
+
+  /**
+   * How partitions send their gradients to the driver on Spark: `"none"` (the default, 32-bit
+   * floats) or `"bf16"` (rounded to bfloat16: half the bytes, 8 significant bits; see
+   * [[GradientCompression]]). Without a call, the `ferrodl.gradientCompression` system property
+   * or Spark configuration key decides. Local training moves no gradients and ignores it.
+   */
+  def setGradientCompression(kind: String): this.type = {
+    gradientCompression = Some(GradientCompression.parse(kind, "setGradientCompression"))
+    this
+  }
+
   /**
    * Continues from the latest complete checkpoint in `path`: loads the model's weights and
    * buffers and the optimisation method with its state and progress. The checkpoint must be of
