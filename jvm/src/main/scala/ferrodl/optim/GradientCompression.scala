@@ -11,24 +11,10 @@ package ferrodl.optim
  *
  * Local training (`LocalOptimizer`) moves no gradients and ignores it.
  */
-private[optim] object GradientCompression {
-  val None_ = "none"
+private[optim] object GradientCompression
+    extends ChoiceSetting("ferrodl.gradientCompression", Seq("none", "bf16"), "none") {
   val Bf16 = "bf16"
-  val names: Seq[String] = Seq(None_, Bf16)
-
-  def parse(kind: String, source: String): String = {
-    val k = Option(kind).map(_.trim.toLowerCase(java.util.Locale.ROOT)).getOrElse("")
-    require(names.contains(k), s"$source must be one of ${names.mkString(", ")}, got '$kind'")
-    k
-  }
 
   /** The compression in force: the optimizer's own, else `ferrodl.gradientCompression`, else none. */
-  def current(opt: Optimizer): String =
-    opt.gradientCompression.getOrElse(
-      opt
-        .conf("ferrodl.gradientCompression")
-        .orElse(opt.conf("spark.ferrodl.gradientCompression"))
-        .map(parse(_, "ferrodl.gradientCompression"))
-        .getOrElse(None_)
-    )
+  def current(opt: Optimizer): String = resolve(opt.gradientCompression, opt)
 }

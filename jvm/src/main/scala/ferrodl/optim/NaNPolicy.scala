@@ -15,26 +15,12 @@ import ferrodl.nn.abstractnn.AbstractModule
  * NaN or infinity in the training data itself is found per row before training starts (an error
  * naming the partition and row, or `setDropInvalidSamples(true)` to leave such rows out).
  */
-private[optim] object NaNPolicy {
+private[optim] object NaNPolicy extends ChoiceSetting("ferrodl.nanPolicy", Seq("fail", "skip"), "fail") {
   val Fail = "fail"
   val Skip = "skip"
-  val names: Seq[String] = Seq(Fail, Skip)
-
-  def parse(policy: String, source: String): String = {
-    val p = Option(policy).map(_.trim.toLowerCase(java.util.Locale.ROOT)).getOrElse("")
-    require(names.contains(p), s"$source must be one of ${names.mkString(", ")}, got '$policy'")
-    p
-  }
 
   /** The policy in force: the optimizer's own, else `ferrodl.nanPolicy`, else `fail`. */
-  def current(opt: Optimizer): String =
-    opt.nanPolicy.getOrElse(
-      opt
-        .conf("ferrodl.nanPolicy")
-        .orElse(opt.conf("spark.ferrodl.nanPolicy"))
-        .map(parse(_, "ferrodl.nanPolicy"))
-        .getOrElse(Fail)
-    )
+  def current(opt: Optimizer): String = resolve(opt.nanPolicy, opt)
 
   /** The engine's "... non-finite value ..." errors (its `NonFinite` error). */
   def isNonFinite(e: Throwable): Boolean =
