@@ -50,6 +50,8 @@ private[python] object ApiClasses {
       "OptimMethodFile",
       "Checkpoint",
       "GradPart",
+      "GradientCompression",
+      "ChoiceSetting",
       "IterationTiming",
       "DataBlock",
       "Batching",
