@@ -159,53 +159,61 @@ impl Sgd {
         };
         let scale = |i: usize| self.learning_rates.as_ref().map_or(1.0, |v| v[i]);
         let lr = lr as f32;
-        let (mom, damp) = (self.momentum as f32, self.dampening as f32);
-        if wds.is_none() && self.learning_rates.is_none() {
-            // The common case, as slice passes that vectorise (same arithmetic as below).
-            let wd = wd as f32;
-            if self.momentum == 0.0 {
-                for (w, &g) in weights.iter_mut().zip(grads) {
-                    *w -= lr * (g + wd * *w);
-                }
-            } else {
-                let first = state.buffers.is_empty();
-                if first {
-                    state.buffers.push(vec![0.0; n]);
-                }
+        let (mom, damp, nesterov) = (self.momentum as f32, self.dampening as f32, self.nesterov);
+        // The momentum buffer (none without momentum); `first` when this step creates it.
+        let first = self.momentum != 0.0 && state.buffers.is_empty();
+        if first {
+            state.buffers.push(vec![0.0; n]);
+        }
+        let velocity = match self.momentum {
+            0.0 => None,
+            _ => {
                 let v = &mut state.buffers[0];
                 Self::check_len("momentum", n, v.len())?;
-                let nesterov = self.nesterov;
-                for ((w, &g), v) in weights.iter_mut().zip(grads).zip(v.iter_mut()) {
-                    let g = g + wd * *w;
-                    *v = if first {
-                        g
-                    } else {
-                        mom * *v + (1.0 - damp) * g
-                    };
-                    *w -= lr * if nesterov { g + mom * *v } else { *v };
-                }
+                Some(v)
             }
-        } else if self.momentum == 0.0 {
-            for i in 0..n {
-                let g = grads[i] + decay(i, weights[i]);
-                weights[i] -= lr * (scale(i) * g);
-            }
-        } else {
-            let first = state.buffers.is_empty();
-            if first {
-                state.buffers.push(vec![0.0; n]);
-            }
-            let v = &mut state.buffers[0];
-            Self::check_len("momentum", n, v.len())?;
-            for i in 0..n {
-                let g = grads[i] + decay(i, weights[i]);
-                v[i] = if first {
+        };
+        // One parameter's update from its gradient `g` (weight decay included) and velocity.
+        let update = |g: f32, v: Option<&mut f32>| match v {
+            None => g,
+            Some(v) => {
+                *v = if first {
                     g
                 } else {
-                    mom * v[i] + (1.0 - damp) * g
+                    mom * *v + (1.0 - damp) * g
                 };
-                let update = if self.nesterov { g + mom * v[i] } else { v[i] };
-                weights[i] -= lr * (scale(i) * update);
+                if nesterov {
+                    g + mom * *v
+                } else {
+                    *v
+                }
+            }
+        };
+        match (velocity, wds.is_none() && self.learning_rates.is_none()) {
+            // The common cases as slice passes that vectorise (same arithmetic as below).
+            (None, true) => {
+                let wd = wd as f32;
+                for (w, &g) in weights.iter_mut().zip(grads) {
+                    *w -= lr * update(g + wd * *w, None);
+                }
+            }
+            (Some(v), true) => {
+                let wd = wd as f32;
+                for ((w, &g), v) in weights.iter_mut().zip(grads).zip(v.iter_mut()) {
+                    *w -= lr * update(g + wd * *w, Some(v));
+                }
+            }
+            (None, false) => {
+                for i in 0..n {
+                    let g = grads[i] + decay(i, weights[i]);
+                    weights[i] -= lr * (scale(i) * update(g, None));
+                }
+            }
+            (Some(v), false) => {
+                for i in 0..n {
+                    let g = grads[i] + decay(i, weights[i]);
+                    weights[i] -= lr * (scale(i) * update(g, Some(&mut v[i])));
+                }
             }
         }
         state.step += 1;
