@@ -16,10 +16,11 @@ import org.apache.spark.{SparkConf, SparkContext}
  * per line on stdin and answers with one `RESULT <json>` line, so that the driver can interleave
  * it with the PyTorch side in the same run. Workloads:
  *
- *   - `train <model> <batch> <local|spark> <iterations> [none|bf16]`: training throughput (records/s per
+ *   - `train <model> <batch> <local|spark> <iterations> [none|bf16] [k]`: training throughput (records/s per
  *     iteration) with [[LocalOptimizer]] on 2 threads, or on Spark (`local[2]`) with
  *     [[DistriOptimizer]]; `model` is `lenet`, `mlp` (784-1024-1024-10), `lstm` or any name in
- *     [[Bench.models]]; the last word is the gradient compression (Spark only);
+ *     [[Bench.models]]; then the gradient compression and the local SGD steps per Spark job
+ *     (`setLocalSteps(k)`; `iterations` then counts rounds of k) (Spark only);
  *   - `infer lenet <batch> <records>`: inference throughput on 2 threads, one native model each;
  *   - `quit`.
  *
@@ -94,11 +95,12 @@ object Bench {
       batch: Int,
       mode: String,
       iterations: Int,
-      compression: String
+      compression: String,
+      localSteps: Int
   ): String = {
     val w = models.getOrElse(model, throw new IllegalArgumentException(s"unknown model $model"))
     val warmup = 3
-    val samples = data(w, batch * 4, 7L)
+    val samples = data(w, batch * 4 * localSteps, 7L)
     val m = w.build()
     val opt = mode match {
       case "local" => new LocalOptimizer(m, samples, ClassNLLCriterion(), batch, threads)
@@ -111,11 +113,12 @@ object Bench {
     opt
       .setOptimMethod(new SGD(learningRate = 0.01))
       .setGradientCompression(compression)
-      .setEndWhen(Trigger.maxIteration(warmup + iterations))
+      .setLocalSteps(localSteps)
+      .setEndWhen(Trigger.maxIteration((warmup + iterations) * localSteps))
       .optimize()
     val t = opt.timings.drop(warmup)
     def per(f: IterationTiming => Double) = stats(t.map(f))
-    s"""{"records_per_s": ${stats(t.map(x => batch * 1000.0 / x.totalMs))}, "iteration_ms": ${per(_.totalMs)}, """ +
+    s"""{"records_per_s": ${stats(t.map(x => batch * x.iterations * 1000.0 / x.totalMs))}, "iteration_ms": ${per(_.totalMs)}, """ +
       s""""broadcast_ms": ${per(_.broadcastMs)}, "compute_ms": ${per(_.computeMs)}, "aggregate_ms": ${per(
           _.aggregateMs
         )}, "update_ms": ${per(_.updateMs)}, "params": ${m.numParameters()}}"""
@@ -173,9 +176,11 @@ object Bench {
       val result =
         try {
           line.trim.split("\\s+").toList match {
-            case "train" :: model :: b :: mode :: it :: Nil => train(sc, model, b.toInt, mode, it.toInt, "none")
+            case "train" :: model :: b :: mode :: it :: Nil => train(sc, model, b.toInt, mode, it.toInt, "none", 1)
             case "train" :: model :: b :: mode :: it :: compression :: Nil =>
-              train(sc, model, b.toInt, mode, it.toInt, compression)
+              train(sc, model, b.toInt, mode, it.toInt, compression, 1)
+            case "train" :: model :: b :: mode :: it :: compression :: k :: Nil =>
+              train(sc, model, b.toInt, mode, it.toInt, compression, k.toInt)
             case "infer" :: model :: b :: n :: Nil => infer(model, b.toInt, n.toInt)
             case _ => throw new IllegalArgumentException(s"unknown workload: $line")
           }

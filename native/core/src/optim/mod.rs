@@ -15,6 +15,7 @@ mod search_step;
 mod sequential_schedule;
 mod sgd;
 mod state;
+mod state_average;
 mod strong_wolfe;
 
 pub use adaptive::Adaptive;

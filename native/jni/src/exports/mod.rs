@@ -10,6 +10,7 @@ pub mod model;
 pub mod model_file;
 pub mod onnx;
 pub mod optim;
+pub mod optim_state;
 pub mod quantize;
 pub mod replicas;
 pub mod system;

@@ -202,6 +202,15 @@ public final class Native {
 
   public static native void setOptimState(long optim, byte[] state);
 
+  /**
+   * The sum of two states ({@link #getOptimState}) of one method at the same step: their
+   * per-parameter buffers added (local SGD averages the partitions' states).
+   */
+  public static native byte[] addOptimStates(byte[] a, byte[] b);
+
+  /** The state with its per-parameter buffers multiplied by {@code factor}. */
+  public static native byte[] scaleOptimState(byte[] state, float factor);
+
   /** Reports the value a Plateau schedule monitors (validation score or training loss). */
   public static native void optimObserve(long optim, double value);
 

@@ -86,10 +86,63 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
       seed: Long,
       label: String
   ): GradPart = {
+    val (spec, crit, k) = (modelSpec, critSpec, key)
+    job(state, iteration, label) { (pid, block, b, st) =>
+      val (x, y) = block.batchAt(iteration, b, seed * 7919L + pid)
+      val grads = new Array[Float](st.weights.length)
+      try {
+        Executors.withWorker(k, spec, Some(crit)) { worker =>
+          worker.model.setState(st)
+          val (loss, norm) =
+            worker.model.trainBatchActivity(worker.criterion.get, x, y, grads, (seed * 31 + iteration) * 8191 + pid)
+          new GradPart(grads, worker.model.getBuffers(), 1, loss, norm, b, 0L, 0L)
+        }
+      } catch {
+        case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
+          NaNPolicy.failedPart(e, s"partition $pid", st.weights.length, st.buffers.length, b)
+      }
+    }
+  }
+
+  override private[optim] def supportsLocalSteps: Boolean = true
+
+  override private[optim] def computeLocalRound(
+      state: ModelState,
+      round: LocalSgd.Round,
+      iteration: Long,
+      seed: Long,
+      label: String
+  ): GradPart = {
+    val (spec, crit, k) = (modelSpec, critSpec, key)
+    job((state, round), iteration, label) { case (pid, block, b, (st, r)) =>
+      try {
+        Executors.withWorker(k, spec, Some(crit)) { worker =>
+          LocalSgd.runPartition(worker, r, st, b.toLong * r.steps, s"partition $pid") { s =>
+            val it = iteration + s
+            val (x, y) = block.batchAt(it, b, seed * 7919L + pid)
+            (x, y, (seed * 31 + it) * 8191 + pid)
+          }
+        }
+      } catch {
+        case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
+          NaNPolicy.failedPart(e, s"partition $pid", st.weights.length, st.buffers.length, b.toLong * r.steps)
+      }
+    }
+  }
+
+  /**
+   * One Spark job: broadcasts `payload`, runs `task(partition, block, its batch, payload)` on
+   * every partition with records, and adds the parts up in partition order ([[GradientTree]]),
+   * packed for the trip when gradient compression is on. Times the broadcast, each part's fetch
+   * of the payload and its task.
+   */
+  private def job[P: scala.reflect.ClassTag](payload: P, iteration: Long, label: String)(
+      task: (Int, DataBlock, Int, P) => GradPart
+  ): GradPart = {
     val t0 = System.nanoTime()
-    val bc = sc.broadcast(state)
+    val bc = sc.broadcast(payload)
     val broadcastNanos = System.nanoTime() - t0
-    val (global, parts, spec, crit, k) = (batchSize, partitions, modelSpec, critSpec, key)
+    val (global, parts) = (batchSize, partitions)
     val bf16 = GradientCompression.current(this) == GradientCompression.Bf16
     val failAttempts = injectedFailure(iteration)
     sc.setJobDescription(s"ferrodl: $label")
@@ -105,32 +158,12 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
           else {
             ferrodl.engine.MemoryLimit.sync()
             val f0 = System.nanoTime()
-            val st = bc.value
+            val value = bc.value
             val f1 = System.nanoTime()
-            val (x, y) = block.batchAt(iteration, b, seed * 7919L + pid)
-            val grads = new Array[Float](st.weights.length)
-            var newBuffers: Array[Float] = Array.emptyFloatArray
-            try {
-              val (loss, norm) = Executors.withWorker(k, spec, Some(crit)) { worker =>
-                worker.model.setState(st)
-                val r =
-                  worker.model.trainBatchActivity(
-                    worker.criterion.get,
-                    x,
-                    y,
-                    grads,
-                    (seed * 31 + iteration) * 8191 + pid
-                  )
-                newBuffers = worker.model.getBuffers()
-                r
-              }
-              val part = new GradPart(grads, newBuffers, 1, loss, norm, b, f1 - f0, System.nanoTime() - f1)
-              Iterator.single(pid -> (if (bf16) part.pack() else part))
-            } catch {
-              case e: IllegalArgumentException if NaNPolicy.isNonFinite(e) =>
-                val part = NaNPolicy.failedPart(e, s"partition $pid", st.weights.length, st.buffers.length, b)
-                Iterator.single(pid -> part)
-            }
+            val part = task(pid, block, b, value)
+            part.fetchNanos = f1 - f0
+            part.computeNanos = System.nanoTime() - f1
+            Iterator.single(pid -> (if (bf16) part.pack() else part))
           }
         }
       val part = GradientTree.sum(perPartition, parts, bf16)

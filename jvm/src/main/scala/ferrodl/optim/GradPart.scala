@@ -26,10 +26,17 @@ final class GradPart(
    */
   var packed: Array[Short] = null
 
+  /**
+   * With local SGD ([[LocalSgd]]): the sum of the replicas' encoded optimiser states, whose
+   * average the driver takes; `grads` then holds the weights' displacement. Null otherwise.
+   */
+  var methodState: Array[Byte] = null
+
   /** This result with `g` as its gradient sum (local training adds its replicas' natively). */
   def withGrads(g: Array[Float]): GradPart = {
     val p = new GradPart(g, buffers, parts, lossSum, norm, count, fetchNanos, computeNanos, broadcastNanos)
     p.nonFinite = nonFinite
+    p.methodState = methodState
     p
   }
 
@@ -69,6 +76,8 @@ final class GradPart(
     var i = 0
     while (i < buffers.length) { buffers(i) += o.buffers(i); i += 1 }
     if (nonFinite == null) nonFinite = o.nonFinite
+    if (methodState == null) methodState = o.methodState
+    else if (o.methodState != null) methodState = ferrodl.engine.Native.addOptimStates(methodState, o.methodState)
     parts += o.parts
     lossSum += o.lossSum
     norm += o.norm
@@ -82,12 +91,14 @@ final class GradPart(
 /**
  * Where one iteration's time went, in milliseconds: sending the weights, the replicas' forward
  * and backward (the slowest one), adding up their results, and the driver's update (the
- * non-finite checks, normalising and the optimisation method's step).
+ * non-finite checks, normalising and the optimisation method's step). With local SGD one timing
+ * covers a round of `iterations` iterations.
  */
 final case class IterationTiming(
     broadcastMs: Double,
     computeMs: Double,
     aggregateMs: Double,
     totalMs: Double,
-    updateMs: Double = 0.0
+    updateMs: Double = 0.0,
+    iterations: Int = 1
 )

@@ -163,6 +163,21 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
     this
   }
 
+  private[optim] var localSteps: Option[Int] = None
+
+  /**
+   * Local SGD on Spark: each Spark job runs `k` iterations, every partition stepping its own copy
+   * of the model and method, and the driver then averages weights and method states (see
+   * [[LocalSgd]]). One job per `k` iterations instead of per iteration, for small models whose
+   * iterations are dominated by Spark's fixed cost per job; `1` (the default) is plain
+   * synchronous SGD. Without a call, the `ferrodl.localSteps` system property or Spark
+   * configuration key decides. Local training ignores it.
+   */
+  def setLocalSteps(k: Int): this.type = {
+    localSteps = Some(LocalSgd.parse(k.toString, "setLocalSteps"))
+    this
+  }
+
   /**
    * Continues from the latest complete checkpoint in `path`: loads the model's weights and
    * buffers and the optimisation method with its state and progress. The checkpoint must be of
@@ -221,6 +236,22 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
    * the per-replica buffers summed.
    */
   private[optim] def computeGradients(state: ModelState, iteration: Long, seed: Long, label: String): GradPart
+
+  /**
+   * One round of local SGD ([[LocalSgd]]) from `state`: `round.steps` iterations from
+   * `iteration` (0-based), the replicas' summed weight displacements and method states.
+   * Optimizers that do not support it train one iteration per round.
+   */
+  private[optim] def computeLocalRound(
+      state: ModelState,
+      round: LocalSgd.Round,
+      iteration: Long,
+      seed: Long,
+      label: String
+  ): GradPart = throw new UnsupportedOperationException(s"${getClass.getSimpleName} has no local steps")
+
+  /** Whether [[computeLocalRound]] is supported (training on Spark). */
+  private[optim] def supportsLocalSteps: Boolean = false
 
   /** Whether a failure of `computeGradients` may be retried (from the last checkpoint). */
   private[optim] def retryable(e: Throwable): Boolean

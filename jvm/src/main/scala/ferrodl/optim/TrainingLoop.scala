@@ -37,6 +37,9 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
   /** The flat-buffer ranges of frozen modules, which no step may change. */
   private var frozen: Seq[(Int, Int)] = Nil
 
+  /** Iterations per Spark job (local SGD, [[LocalSgd]]); 1 for synchronous SGD. */
+  private var localSteps = 1
+
   private def describeMethods: String =
     if (opt.optimMethods.isEmpty) method.describe()
     else opt.optimMethods.toSeq.sortBy(_._1).map { case (k, m) => s"$k: ${m.describe()}" }.mkString("{", "; ", "}")
@@ -54,9 +57,12 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       progress = Option(method.progress).getOrElse(TrainingProgress.start(opt.seed))
       methods = MethodSet.create(opt, weights.length)
       frozen = model.frozenRanges
+      localSteps = if (opt.supportsLocalSteps) LocalSgd.steps(opt) else 1
+      if (localSteps > 1) LocalSgd.check(opt, localSteps)
       log.info(
         s"Training ${model.getName()} (${weights.length} parameters) on $numSamples records ${opt.describeData}, " +
           s"batch ${opt.batchSize}, ${describeMethods}, until ${opt.endWhen}" +
+          (if (localSteps > 1) s", $localSteps local steps per round" else "") +
           (if (opt.clipping.isEmpty) ""
            else s", clipping ${opt.clipping.map(a => s"${a._1}=${a._2}").mkString(", ")}") +
           (if (progress.iteration > 1) s", continuing at epoch ${progress.epoch} iteration ${progress.iteration}"
@@ -85,19 +91,27 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
     val startFraction = opt.endWhen.fractionDone(progress.triggerState, progress.recordsThisEpoch.toDouble / numSamples)
     while (!opt.endWhen(progress.triggerState)) {
       val t0 = System.nanoTime()
-      val label = s"epoch ${progress.epoch} iteration ${progress.iteration}"
+      val steps =
+        if (localSteps > 1) LocalSgd.roundSteps(localSteps, progress, numSamples, opt.batchSize, opt.endWhen) else 1
+      val label =
+        if (steps > 1) s"epoch ${progress.epoch} iterations ${progress.iteration}-${progress.iteration + steps - 1}"
+        else s"epoch ${progress.epoch} iteration ${progress.iteration}"
       val computed =
         try {
-          val part = opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label)
+          val part =
+            if (steps > 1) opt.computeLocalRound(ModelState(weights, buffers), round(steps), progress.iteration - 1L, progress.seed, label)
+            else opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label)
           val t2 = System.nanoTime()
           val rate = methods.currentRate(progress.epoch)
-          val badGradient = normalise(part)
+          val badGradient = if (steps > 1) Native.firstNonFinite(part.grads) else normalise(part)
           NaNPolicy.problemOf(part, model, lossOf(part), badGradient) match {
             case Some(problem) => Some((part, t2, rate, 0, Some(nonFinite(label, problem, skipNaN))))
             case None =>
               // Under "skip", a step that makes a weight non-finite is undone: weights and state.
               val saved = if (skipNaN) Some((weights.clone(), methods.entries.map(_.native.getState()))) else None
-              val evaluations = stepMethods(part, label)
+              val evaluations =
+                if (steps > 1) { methods.entries.head.native.setState(LocalSgd.average(part, weights)); 0 }
+                else stepMethods(part, label)
               val problem = NaNPolicy.problemOfWeights(weights, model).map(nonFinite(label, _, skipNaN))
               for (_ <- problem; (w, states) <- saved) {
                 weights = w
@@ -129,7 +143,8 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           part.computeNanos / 1e6,
           math.max(0L, t2 - t0 - part.broadcastNanos - part.fetchNanos - part.computeNanos) / 1e6,
           (t3 - t0) / 1e6,
-          (t3 - t2) / 1e6
+          (t3 - t2) / 1e6,
+          steps
         )
         opt.timings = opt.timings :+ timing
         val records = progress.recordsThisEpoch + part.count
@@ -148,13 +163,14 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
           log.warn(s"$problem; skipped this iteration's update (nanPolicy skip, ${opt.skippedBatches} skipped)")
         }
         val epochDone = records >= numSamples
-        val done = progress.iteration
+        val done = progress.iteration + steps - 1
         progress = progress.copy(
           epoch = if (epochDone) progress.epoch + 1 else progress.epoch,
           iteration = done + 1,
           recordsThisEpoch = if (epochDone) 0L else records,
           loss = loss,
-          epochFinished = epochDone
+          epochFinished = epochDone,
+          lastSteps = steps
         )
         if (epochDone) {
           val seconds = (System.nanoTime() - epochStart) / 1e9
@@ -190,6 +206,12 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
    */
   private def normalise(part: GradPart): Int =
     Native.scaleFirstNonFinite(part.grads, if (part.norm > 0) (1.0 / part.norm).toFloat else 1.0f)
+
+  /** What a local SGD round of `steps` iterations sends out besides the model state. */
+  private def round(steps: Int): LocalSgd.Round =
+    LocalSgd.Round(methodSpec, methods.entries.head.native.getState(), progress.epoch, steps, frozen)
+
+  private lazy val methodSpec: Array[Byte] = method.toSpec(opt.clipping).encode()
 
   private def lossOf(part: GradPart): Double = if (part.norm > 0) part.lossSum / part.norm else part.lossSum
 

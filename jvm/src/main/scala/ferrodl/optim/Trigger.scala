@@ -1,12 +1,17 @@
 package ferrodl.optim
 
-/** Where training stands, as triggers see it (epoch and iteration are 1-based, as in BigDL). */
+/**
+ * Where training stands, as triggers see it (epoch and iteration are 1-based, as in BigDL).
+ * `lastSteps` is how many iterations the last update covered: 1, or up to k with local SGD
+ * (`Optimizer.setLocalSteps(k)`), where triggers are evaluated once per round of k iterations.
+ */
 final case class TrainingState(
     epoch: Int,
     iteration: Int,
     loss: Double,
     epochFinished: Boolean,
-    score: Double = Double.NaN
+    score: Double = Double.NaN,
+    lastSteps: Int = 1
 )
 
 /** A condition on the training state: when to stop, validate or checkpoint. */
@@ -18,6 +23,12 @@ trait Trigger extends Serializable {
    * epochs or iterations); `epochFraction` is the share of the current epoch done. For ETAs.
    */
   def fractionDone(state: TrainingState, epochFraction: Double): Option[Double] = None
+
+  /**
+   * How many more iterations can run before this trigger may fire, when that is known
+   * (iteration-count triggers): local SGD shortens its last round so as not to overshoot.
+   */
+  def iterationsLeft(state: TrainingState): Option[Int] = None
 }
 
 object Trigger {
@@ -35,6 +46,7 @@ object Trigger {
     override def fractionDone(s: TrainingState, f: Double): Option[Double] = Some(
       math.min(1.0, (s.iteration - 1.0) / n)
     )
+    override def iterationsLeft(s: TrainingState): Option[Int] = Some(n - s.iteration + 1)
     override def toString: String = s"maxIteration($n)"
   }
 
@@ -61,6 +73,7 @@ object Trigger {
     override def apply(s: TrainingState): Boolean = (first +: others).forall(_(s))
     override def fractionDone(s: TrainingState, f: Double): Option[Double] =
       (first +: others).flatMap(_.fractionDone(s, f)).reduceOption((a: Double, b: Double) => math.min(a, b))
+    override def iterationsLeft(s: TrainingState): Option[Int] = (first +: others).flatMap(_.iterationsLeft(s)).reduceOption(math.min)
     override def toString: String = (first +: others).mkString("and(", ", ", ")")
   }
 
@@ -69,12 +82,19 @@ object Trigger {
     override def apply(s: TrainingState): Boolean = (first +: others).exists(_(s))
     override def fractionDone(s: TrainingState, f: Double): Option[Double] =
       (first +: others).flatMap(_.fractionDone(s, f)).reduceOption((a: Double, b: Double) => math.max(a, b))
+    override def iterationsLeft(s: TrainingState): Option[Int] = (first +: others).flatMap(_.iterationsLeft(s)).reduceOption(math.min)
     override def toString: String = (first +: others).mkString("or(", ", ", ")")
   }
 
-  /** True every `n` iterations. */
+  /**
+   * True every `n` iterations (with local SGD: after the round in which a multiple of `n` was
+   * reached).
+   */
   def severalIteration(n: Int): Trigger = new Trigger {
-    override def apply(s: TrainingState): Boolean = s.iteration > 1 && (s.iteration - 1) % n == 0
+    override def apply(s: TrainingState): Boolean = {
+      val done = s.iteration - 1
+      done >= 1 && done / n > math.max(0, done - s.lastSteps) / n
+    }
     override def toString: String = s"severalIteration($n)"
   }
 }

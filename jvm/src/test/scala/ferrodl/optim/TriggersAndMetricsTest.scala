@@ -28,6 +28,27 @@ class TriggersAndMetricsTest {
     assertTrue(Trigger.or(Trigger.maxEpoch(5), Trigger.minLoss(0.1f))(st(1, 1, loss = 0.05)))
   }
 
+  @Test def triggersAfterRoundsOfLocalSteps(): Unit = {
+    def round(it: Int, steps: Int) = TrainingState(1, it, 1.0, epochFinished = false, lastSteps = steps)
+    // A round of 4 that ran iterations 3-6 passed 5; the next, 7-10, passed 10; 11-14 passed none.
+    assertTrue(Trigger.severalIteration(5)(round(7, 4)))
+    assertTrue(Trigger.severalIteration(5)(round(11, 4)))
+    assertFalse(Trigger.severalIteration(5)(round(15, 4)))
+    assertTrue(Trigger.severalIteration(5)(round(16, 1)))
+    assertFalse(Trigger.severalIteration(5)(round(1, 4)))
+    // Iteration-count end triggers say how far a round may go; others do not know.
+    assertEquals(Some(5), Trigger.maxIteration(10).iterationsLeft(round(6, 1)))
+    assertEquals(None, Trigger.maxEpoch(3).iterationsLeft(round(6, 1)))
+    val either = Trigger.or(Trigger.maxEpoch(3), Trigger.maxIteration(10), Trigger.maxIteration(8))
+    assertEquals(Some(3), either.iterationsLeft(round(6, 1)))
+    val progress = TrainingProgress(1, 6, 120L, 1L)
+    // 200 records at batch 20 leave 4 iterations in the epoch; maxIteration(7) leaves 2.
+    assertEquals(4, LocalSgd.roundSteps(8, progress, 200L, 20, Trigger.maxEpoch(2)))
+    assertEquals(2, LocalSgd.roundSteps(8, progress, 200L, 20, Trigger.maxIteration(7)))
+    assertEquals(3, LocalSgd.roundSteps(3, progress, 200L, 20, Trigger.maxEpoch(2)))
+    assertEquals(1, LocalSgd.roundSteps(3, progress, 200L, 20, Trigger.maxIteration(3)))
+  }
+
   @Test def metricsOnHandMadePredictions(): Unit = {
     val out = Tensor(Array(0.1f, 0.7f, 0.2f, 0.0f, 0.0f, 0.0f, 0.3f, 0.1f, 0.6f, 0.0f, 0.0f, 0.0f), Array(2, 6))
     val target = Tensor(Array(2f, 1f), Array(2))
