@@ -48,6 +48,16 @@ WORKLOADS = [
      "train mlp25m 256 spark {it_big} bf16", None, None),
 ]
 
+# Time to accuracy: (key, title, ferrodl workload, torch workload or None), run once per harness
+# run (not per repetition: each trains to the target). A row without a torch workload is compared
+# with the first row's PyTorch time.
+CONVERGE = [
+    ("lenet_converge", "LeNet-5 on MNIST to {target} test Top1, batch 128: ferrodl Spark local[2], PyTorch 2 threads",
+     "converge lenet 128 {target} {epochs} spark 1 {records}", "converge lenet 128 {target} {epochs} local 1 {records}"),
+    ("lenet_converge_k4", "the same, ferrodl with local SGD (4 iterations per Spark job)",
+     "converge lenet 128 {target} {epochs} spark 4 {records}", None),
+]
+
 # Where an iteration's time goes, as the JVM reports it.
 SPLIT = ("broadcast_ms", "compute_ms", "aggregate_ms", "update_ms", "iteration_ms")
 PEAK_GFLOPS = 100.0  # per core: AVX2 FMA at about 3.1 GHz (the issue's figure for this machine)
@@ -113,6 +123,42 @@ def run_gemm(gemm_bin, torch_python, reps, results):
     results["gemm"] = {k: {b: summarise(v) for b, v in r.items()} for k, r in rows.items()}
 
 
+def run_converge(chosen, ferrodl, torch, sizes):
+    """Each time-to-accuracy workload once, on both sides."""
+    out = {}
+    for key, title, fw, tw in chosen:
+        r = {"title": title.format(**sizes), "ferrodl": ferrodl.run(fw.format(**sizes))}
+        if torch and tw:
+            r["torch"] = torch.run(tw.format(**sizes))
+        out[key] = r
+        print(f"{r['title']}: ferrodl {r['ferrodl']} torch {r.get('torch')}", flush=True)
+    return out
+
+
+def converge_lines(results):
+    rows = results.get("converge") or {}
+    if not rows:
+        return []
+    lines = ["", "Time to accuracy: training seconds (validation and data loading excluded), epochs run and the "
+             "test Top1 reached; speed-up = PyTorch seconds / ferrodl seconds.", "",
+             "| workload | ferrodl | PyTorch | speed-up |", "|---|---|---|---|"]
+    first_torch = next((r["torch"] for r in rows.values() if "seconds" in r.get("torch", {})), None)
+
+    def cell(r):
+        if not r:
+            return "—"
+        if "error" in r:
+            return r["error"][:120]
+        miss = "" if r["reached"] else " (target not reached)"
+        return f"{r['seconds']:.1f} s, {r['epochs']:.1f} epochs, Top1 {r['top1']:.4f}{miss}"
+    for r in rows.values():
+        f, t = r["ferrodl"], r.get("torch") or first_torch
+        both = f and t and "seconds" in f and "seconds" in t and f["reached"] and t["reached"]
+        speedup = f"{t['seconds'] / f['seconds']:.2f}x" if both else "—"
+        lines.append(f"| {r['title']} | {cell(f)} | {cell(r.get('torch'))} | {speedup} |")
+    return lines
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -162,6 +208,7 @@ def report(results, out_dir, stem):
             cells = [f"{r[b]['median']:.1f} ({100 * r[b]['median'] / PEAK_GFLOPS:.0f}%)" if r.get(b) else "—"
                      for b in ("mkl", "rust", "torch")]
             lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    lines += converge_lines(results)
     lines += layers.report_lines(results)
     md = os.path.join(out_dir, stem + ".md")
     with open(md, "w") as f:
@@ -205,10 +252,12 @@ def main():
     a = p.parse_args(argv[:cut])
     a.ferrodl = argv[cut + 1:]
     os.makedirs(a.out, exist_ok=True)
-    sizes = ({"it": 2, "it_big": 1, "it_lstm": 1, "n": 256} if a.smoke
-             else {"it": 40, "it_big": 6, "it_lstm": 15, "n": 10000})
+    sizes = ({"it": 2, "it_big": 1, "it_lstm": 1, "n": 256, "target": 0.5, "epochs": 1, "records": 2048}
+             if a.smoke else {"it": 40, "it_big": 6, "it_lstm": 15, "n": 10000, "target": 0.985, "epochs": 15,
+                              "records": 60000})
     only = set(a.only.split(",")) if a.only else None
     chosen = [w for w in WORKLOADS if not only or w[0] in only]
+    converging = [w for w in CONVERGE if not only or w[0] in only]
     stem = "smoke" if a.smoke else datetime.datetime.utcnow().strftime("%Y-%m-%d")
     log = open(os.path.join(a.out, stem + ".log"), "w")
     ferrodl = Server("ferrodl", a.ferrodl, log)
@@ -235,6 +284,7 @@ def main():
                         raw[key]["torch"].append(t["records_per_s"]["median"])
                 print(f"[rep {rep + 1}/{a.reps}] {title}: ferrodl {raw[key]['ferrodl'][-1:]} "
                       f"torch {raw[key]['torch'][-1:]} {raw[key]['error']}", flush=True)
+        results["converge"] = run_converge(converging, ferrodl, torch, sizes)
     finally:
         ferrodl.close()
         if torch:
@@ -254,6 +304,7 @@ def main():
         layers.run_layers(a.layer_bin, a.torch_python, 1 if a.smoke else a.reps, a.smoke, results)
     print("wrote " + report(results, a.out, stem))
     failed = [k for k, r in raw.items() if not r["ferrodl"]]
+    failed += [k for k, r in results.get("converge", {}).items() if "error" in r["ferrodl"]]
     if a.smoke and failed:
         print("smoke run failed for: " + ", ".join(failed), file=sys.stderr)
         sys.exit(1)

@@ -5,9 +5,13 @@ the ferrodl side (examples/scala/bench/Bench.scala) does, so that the driver can
 two in one run. Same topologies, batch sizes, optimiser (SGD, learning rate 0.01), data shape
 and thread count (2) as the ferrodl side; each framework uses its default initialisation.
 """
+import gzip
 import json
+import os
 import sys
 import time
+
+import numpy as np
 
 import torch
 import torch.nn as nn
@@ -98,6 +102,53 @@ def infer(name, batch, records):
     return {"records_per_s": stats([one_pass() for _ in range(5)])}
 
 
+MNIST_MEAN, MNIST_STD = 0.13066047, 0.30810780  # as ferrodl.dataset.Mnist normalises
+
+
+def mnist(split, limit):
+    """The first ``limit`` images of an MNIST split (IDX, gz) as ferrodl reads them: normalised."""
+    d = next(p for p in (os.environ.get("FERRODL_DATA"), "../shared/datasets/mnist") if p and os.path.isdir(p))
+    with gzip.open(os.path.join(d, f"{split}-images-idx3-ubyte.gz")) as f:
+        raw = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)[:limit]
+    with gzip.open(os.path.join(d, f"{split}-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)[:limit]
+    x = (raw.astype(np.float32) / 255 - MNIST_MEAN) / MNIST_STD
+    return torch.from_numpy(x), torch.from_numpy(labels.astype(np.int64))
+
+
+def converge(name, batch, target, max_epochs, records):
+    """Time to ``target`` test Top1 on MNIST, as examples/scala/bench/Converge.scala trains:
+    SGD at 0.2 with BigDL's decay lr / (1 + 0.0002 t), validation after every epoch, training
+    time only."""
+    if name != "lenet":
+        raise ValueError(f"converge: unknown model {name}")
+    x, y = mnist("train", records)
+    tx, ty = mnist("t10k", 10 ** 9)
+    model = lenet()
+    opt = torch.optim.SGD(model.parameters(), lr=0.2)
+    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 0.0002 * t))
+    loss_fn = nn.NLLLoss()
+    g = torch.Generator().manual_seed(42)
+    seconds, top1, epochs = 0.0, 0.0, 0
+    while epochs < max_epochs and top1 < target:
+        model.train()
+        order = torch.randperm(len(x), generator=g)
+        t0 = time.perf_counter()
+        for s in range(0, len(x), batch):
+            idx = order[s:s + batch]
+            opt.zero_grad()
+            loss_fn(model(x[idx]), y[idx]).backward()
+            opt.step()
+            decay.step()
+        seconds += time.perf_counter() - t0
+        epochs += 1
+        model.eval()
+        with torch.no_grad():
+            top1 = sum((model(tx[s:s + 1000]).argmax(1) == ty[s:s + 1000]).sum().item()
+                       for s in range(0, len(tx), 1000)) / len(tx)
+    return {"seconds": seconds, "epochs": epochs, "top1": top1, "reached": top1 >= target}
+
+
 def main():
     torch.set_num_threads(THREADS)
     torch.manual_seed(1)
@@ -111,6 +162,8 @@ def main():
         try:
             if words[0] == "train" and len(words) == 5:
                 result = train(words[1], int(words[2]), int(words[4]))
+            elif words[0] == "converge" and len(words) == 8:
+                result = converge(words[1], int(words[2]), float(words[3]), int(words[4]), int(words[7]))
             elif words[0] == "infer" and len(words) == 4:
                 result = infer(words[1], int(words[2]), int(words[3]))
             else:

@@ -22,6 +22,7 @@ import org.apache.spark.{SparkConf, SparkContext}
  *     [[Bench.models]]; then the gradient compression and the local SGD steps per Spark job
  *     (`setLocalSteps(k)`; `iterations` then counts rounds of k) (Spark only);
  *   - `infer lenet <batch> <records>`: inference throughput on 2 threads, one native model each;
+ *   - `converge lenet ...`: time to a test accuracy on MNIST ([[Converge]]);
  *   - `quit`.
  *
  * Every model is trained with plain SGD (learning rate 0.01) on seeded random data, with
@@ -182,6 +183,7 @@ object Bench {
             case "train" :: model :: b :: mode :: it :: compression :: k :: Nil =>
               train(sc, model, b.toInt, mode, it.toInt, compression, k.toInt)
             case "infer" :: model :: b :: n :: Nil => infer(model, b.toInt, n.toInt)
+            case "converge" :: rest => Converge.run(sc, rest)
             case _ => throw new IllegalArgumentException(s"unknown workload: $line")
           }
         } catch {

@@ -111,6 +111,14 @@ class BaseOptimizer(JavaValue):
         _jvm.call(self.value, "setGradientCompression", str(kind))
         return self
 
+    def set_local_steps(self, k):
+        """Local SGD on Spark: each Spark job runs ``k`` iterations, every partition stepping its own
+        copy of the model and method, then the driver averages weights and method states. One job
+        per ``k`` iterations, for small models whose iterations are dominated by Spark's cost per
+        job; ``1`` (the default) is synchronous SGD. Local training ignores it."""
+        _jvm.call(self.value, "setLocalSteps", int(k))
+        return self
+
     def skipped_batches(self):
         """How many iterations the last ``optimize`` skipped for NaN or infinity (see ``set_nan_policy``)."""
         return int(_jvm.call(self.value, "skippedBatches"))

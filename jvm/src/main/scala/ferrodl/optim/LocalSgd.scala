@@ -14,7 +14,7 @@ import ferrodl.nn.abstractnn.Activity
  * iterations instead of per iteration: for small models, whose iterations are dominated by the
  * Spark job's fixed cost, most of the time per iteration goes away. The partitions see
  * gradients of smaller batches between averages, which changes the trajectory; the accuracy
- * effect is measured in `docs/performance.md`.
+ * effect is measured in `docs/local-sgd.md`.
  *
  * A round never crosses the end of an epoch or an iteration-count end trigger; triggers are
  * evaluated after each round (`severalIteration(n)` fires after the round that reaches a
