@@ -24,6 +24,8 @@ WORKLOADS = [
      "train lenet 128 local {it}", "train lenet 128 local {it}", 2.0),
     ("lenet128_spark", "LeNet-5 training, batch 128, Spark local[2]",
      "train lenet 128 spark {it}", "train lenet 128 local {it}", None),
+    ("lenet128_spark_k4", "LeNet-5 training, batch 128, Spark local[2], local SGD (4 iterations per job)",
+     "train lenet 128 spark {it} none 4", "train lenet 128 local {it}", None),
     ("lenet2048_local", "LeNet-5 training, batch 2048, local (2 threads)",
      "train lenet 2048 local {it_big}", "train lenet 2048 local {it_big}", None),
     ("lenet2048_spark", "LeNet-5 training, batch 2048, Spark local[2]",
@@ -56,6 +58,8 @@ CONVERGE = [
      "converge lenet 128 {target} {epochs} spark 1 {records}", "converge lenet 128 {target} {epochs} local 1 {records}"),
     ("lenet_converge_k4", "the same, ferrodl with local SGD (4 iterations per Spark job)",
      "converge lenet 128 {target} {epochs} spark 4 {records}", None),
+    ("lenet_converge_local", "the same, ferrodl in local mode (LocalOptimizer, 2 threads)",
+     "converge lenet 128 {target} {epochs} local 1 {records}", None),
 ]
 
 # Where an iteration's time goes, as the JVM reports it.

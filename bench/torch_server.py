@@ -124,6 +124,7 @@ def converge(name, batch, target, max_epochs, records):
         raise ValueError(f"converge: unknown model {name}")
     x, y = mnist("train", records)
     tx, ty = mnist("t10k", 10 ** 9)
+    torch.manual_seed(42)  # the same initial weights in every run
     model = lenet()
     opt = torch.optim.SGD(model.parameters(), lr=0.2)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 0.0002 * t))

@@ -8,8 +8,8 @@ import ferrodl.nn._
 import ferrodl.nn.abstractnn.AbstractModule
 import ferrodl.optim._
 import ferrodl.tensor.Tensor
-import ferrodl.utils.LoggerFilter
-import org.apache.spark.{SparkConf, SparkContext}
+import ferrodl.utils.{Engine, LoggerFilter}
+import org.apache.spark.SparkContext
 
 /**
  * The ferrodl side of the benchmark harness (`bench/run.sh`): a server that reads one workload
@@ -119,7 +119,9 @@ object Bench {
       .optimize()
     val t = opt.timings.drop(warmup)
     def per(f: IterationTiming => Double) = stats(t.map(f))
-    s"""{"records_per_s": ${stats(t.map(x => batch * x.iterations * 1000.0 / x.totalMs))}, "iteration_ms": ${per(_.totalMs)}, """ +
+    s"""{"records_per_s": ${stats(t.map(x => batch * x.iterations * 1000.0 / x.totalMs))}, "iteration_ms": ${per(
+        _.totalMs
+      )}, """ +
       s""""broadcast_ms": ${per(_.broadcastMs)}, "compute_ms": ${per(_.computeMs)}, "aggregate_ms": ${per(
           _.aggregateMs
         )}, "update_ms": ${per(_.updateMs)}, "params": ${m.numParameters()}}"""
@@ -166,7 +168,8 @@ object Bench {
     LoggerFilter.redirectSparkInfoLogs()
     var started: Option[SparkContext] = None
     def sc: SparkContext = started.getOrElse {
-      val c = new SparkContext(new SparkConf().setAppName("ferrodl bench").setIfMissing("spark.master", "local[2]"))
+      val c =
+        new SparkContext(Engine.createSparkConf().setAppName("ferrodl bench").setIfMissing("spark.master", "local[2]"))
       started = Some(c)
       c
     }

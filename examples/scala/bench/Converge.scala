@@ -25,9 +25,13 @@ object Converge {
 
   private def samples(split: String, limit: Int): Array[Sample] = {
     val s = Mnist.read(Mnist.locate(None), split)
-    s.images.iterator.zip(s.labels.iterator).take(limit).map { case (img, label) =>
-      Mnist.toSample(img, label, s.rows, s.cols)
-    }.toArray
+    s.images.iterator
+      .zip(s.labels.iterator)
+      .take(limit)
+      .map { case (img, label) =>
+        Mnist.toSample(img, label, s.rows, s.cols)
+      }
+      .toArray
   }
 
   private def train(
@@ -40,13 +44,19 @@ object Converge {
       records: Int
   ): String = {
     val (train, test) = (samples("train", records), samples("t10k", Int.MaxValue))
+    ferrodl.utils.RandomGenerator.setSeed(42) // the same initial weights in every run
     val model = LeNet5.build(10)
     val end = Trigger.or(Trigger.maxEpoch(maxEpochs), Trigger.maxScore(target.toFloat))
     val opt = mode match {
       case "spark" =>
         val rdd = sc.parallelize(train.toSeq, sc.defaultParallelism)
         Optimizer(model, rdd, ClassNLLCriterion(), batch)
-          .setValidation(Trigger.everyEpoch, sc.parallelize(test.toSeq, sc.defaultParallelism), Array(new Top1Accuracy()), 1000)
+          .setValidation(
+            Trigger.everyEpoch,
+            sc.parallelize(test.toSeq, sc.defaultParallelism),
+            Array(new Top1Accuracy()),
+            1000
+          )
       case "local" =>
         Optimizer(model, train, ClassNLLCriterion(), batch)
           .setLocalValidation(Trigger.everyEpoch, test, Array(new Top1Accuracy()), 1000)

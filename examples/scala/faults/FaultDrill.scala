@@ -4,7 +4,8 @@ import ferrodl.feature.Sample
 import ferrodl.nn._
 import ferrodl.optim._
 import ferrodl.tensor.Tensor
-import org.apache.spark.{SparkConf, SparkContext}
+import ferrodl.utils.Engine
+import org.apache.spark.SparkContext
 import org.apache.spark.rdd.RDD
 
 /**
@@ -37,7 +38,7 @@ object FaultDrill {
     val every = opt("--every").map(_.toInt).getOrElse(20)
     val validateEvery = opt("--validate-every").map(_.toInt).getOrElse(100)
     val valSize = opt("--val-size").map(_.toInt).getOrElse(300000)
-    val sc = new SparkContext(new SparkConf().setAppName("ferrodl fault drill"))
+    val sc = new SparkContext(Engine.createSparkConf().setAppName("ferrodl fault drill"))
     println(s"FaultDrill: application ${sc.applicationId}") // tests/faults.sh finds its executors by it
     try {
       val model = Sequential()

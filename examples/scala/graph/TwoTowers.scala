@@ -5,8 +5,8 @@ import ferrodl.feature.Sample
 import ferrodl.nn._
 import ferrodl.optim._
 import ferrodl.tensor.Tensor
-import ferrodl.utils.{LoggerFilter, RandomGenerator}
-import org.apache.spark.{SparkConf, SparkContext}
+import ferrodl.utils.{Engine, LoggerFilter, RandomGenerator}
+import org.apache.spark.SparkContext
 
 /**
  * A graph with two inputs and two outputs, trained on Spark with a ParallelCriterion: the left
@@ -54,7 +54,7 @@ object TwoTowers {
     val lr = opt("--lr").map(_.toDouble).getOrElse(0.1)
     LoggerFilter.redirectSparkInfoLogs()
     val dir = Mnist.locate(opt("--data"))
-    val sc = new SparkContext(new SparkConf().setAppName("ferrodl two towers"))
+    val sc = new SparkContext(Engine.createSparkConf().setAppName("ferrodl two towers"))
     try {
       RandomGenerator.setSeed(7)
       val train = sc.parallelize(samples(Mnist.read(dir, "train")), sc.defaultParallelism)

@@ -4,9 +4,9 @@ import ferrodl.dataset.Mnist
 import ferrodl.feature.Sample
 import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, Reshape, Sequential, Tanh}
 import ferrodl.optim._
-import ferrodl.utils.{LoggerFilter, RandomGenerator}
+import ferrodl.utils.{Engine, LoggerFilter, RandomGenerator}
 import org.apache.spark.rdd.RDD
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 
 /**
  * MNIST with logistic regression or a 784-100-10 tanh MLP, trained across Spark executors.
@@ -115,7 +115,7 @@ object MnistMlp {
     LoggerFilter.redirectSparkInfoLogs()
     val dir = Mnist.locate(args.data)
     RandomGenerator.setSeed(42)
-    val sc = if (args.local) None else Some(new SparkContext(new SparkConf().setAppName(appName)))
+    val sc = if (args.local) None else Some(new SparkContext(Engine.createSparkConf().setAppName(appName)))
     try {
       val where = sc.map(s => s"master ${s.master}").getOrElse("local mode (no Spark)")
       println(s"ferrodl: ${ferrodl.engine.Native.version()}, $where, data $dir\n$model")

@@ -4,8 +4,8 @@ import ferrodl.feature.Sample
 import ferrodl.nn._
 import ferrodl.optim._
 import ferrodl.tensor.Tensor
-import ferrodl.utils.{LoggerFilter, RandomGenerator}
-import org.apache.spark.{SparkConf, SparkContext}
+import ferrodl.utils.{Engine, LoggerFilter, RandomGenerator}
+import org.apache.spark.SparkContext
 
 /**
  * Sequence classification with an LSTM on Spark: LookupTable, then Recurrent(LSTM), then the last
@@ -76,7 +76,7 @@ object SequenceClassification {
     val batch = opt("--batch-size").map(_.toInt).getOrElse(128)
     val lr = opt("--lr").map(_.toDouble).getOrElse(0.01)
     LoggerFilter.redirectSparkInfoLogs()
-    val sc = new SparkContext(new SparkConf().setAppName("ferrodl sequence classification"))
+    val sc = new SparkContext(Engine.createSparkConf().setAppName("ferrodl sequence classification"))
     try {
       RandomGenerator.setSeed(task.seed)
       val train = sc.parallelize(toSamples(task.generate(nTrain, 0), task.length), sc.defaultParallelism).cache()

@@ -130,11 +130,19 @@ def python_zip():
     return path
 
 
+# Task results up to this size go straight to the driver (Spark's default, 1 MB, sends a gradient
+# of more than 262,144 parameters through the block manager); see ferrodl.utils.Engine.
+MAX_DIRECT_RESULT_SIZE = "120m"
+
+
 def create_spark_conf(conf=None):
-    """A SparkConf that puts the ferrodl jar on the driver and executor classpaths, and this
-    package on the executors' Python path (``spark.submit.pyFiles``)."""
+    """A SparkConf that puts the ferrodl jar on the driver and executor classpaths, this package
+    on the executors' Python path (``spark.submit.pyFiles``), and ferrodl's recommended settings
+    where ``conf`` has none (``spark.task.maxDirectResultSize``, as Scala's
+    ``Engine.createSparkConf()``)."""
     from pyspark import SparkConf
     conf = conf or SparkConf()
+    conf.setIfMissing("spark.task.maxDirectResultSize", MAX_DIRECT_RESULT_SIZE)
     jar = jar_path()
     jars = [j for j in (conf.get("spark.jars", "") or "").split(",") if j]
     if jar not in jars:

@@ -43,6 +43,7 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
     require(partitions > 0, s"spark.ferrodl.partitions must be positive, got $partitions")
     modelSpec = model.toSpec.encode()
     critSpec = criterion.toSpec.encode()
+    adviseOnResultSize()
     key = Batching.key(modelSpec, critSpec)
     failureInjected = false
     // Read once per run, not per iteration (SparkContext.getConf copies the configuration).
@@ -76,6 +77,24 @@ class DistriOptimizer(model: AbstractModule, dataset: RDD[Sample], criterion: Ab
         .getLogger(getClass)
         .warn(s"dropped $dropped invalid samples of ${count + dropped} (setDropInvalidSamples)")
     count
+  }
+
+  /**
+   * Warns when a partition's gradient is above the task results Spark sends directly: each then
+   * goes through the block manager, which measured about twice as slow (see `Engine`).
+   */
+  private def adviseOnResultSize(): Unit = {
+    val bytes = 4L * model.numParameters()
+    val direct = sc.getConf.getSizeAsBytes("spark.task.maxDirectResultSize", "1m")
+    if (bytes > direct) {
+      org.slf4j.LoggerFactory
+        .getLogger(getClass)
+        .warn(
+          f"each partition's gradient (${bytes / 1048576.0}%.1f MB) is above spark.task.maxDirectResultSize " +
+            f"(${direct / 1048576.0}%.1f MB), so it reaches the driver through the block manager; create the " +
+            s"SparkContext with ferrodl.utils.Engine.createSparkConf() or pass --conf spark.task.maxDirectResultSize=${ferrodl.utils.Engine.MaxDirectResultSize}"
+        )
+    }
   }
 
   override private[optim] def describeData: String = s"in $partitions partitions"

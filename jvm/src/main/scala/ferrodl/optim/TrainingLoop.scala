@@ -99,7 +99,14 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
       val computed =
         try {
           val part =
-            if (steps > 1) opt.computeLocalRound(ModelState(weights, buffers), round(steps), progress.iteration - 1L, progress.seed, label)
+            if (steps > 1)
+              opt.computeLocalRound(
+                ModelState(weights, buffers),
+                round(steps),
+                progress.iteration - 1L,
+                progress.seed,
+                label
+              )
             else opt.computeGradients(ModelState(weights, buffers), progress.iteration - 1L, progress.seed, label)
           val t2 = System.nanoTime()
           val rate = methods.currentRate(progress.epoch)

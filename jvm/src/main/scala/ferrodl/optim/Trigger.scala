@@ -73,7 +73,8 @@ object Trigger {
     override def apply(s: TrainingState): Boolean = (first +: others).forall(_(s))
     override def fractionDone(s: TrainingState, f: Double): Option[Double] =
       (first +: others).flatMap(_.fractionDone(s, f)).reduceOption((a: Double, b: Double) => math.min(a, b))
-    override def iterationsLeft(s: TrainingState): Option[Int] = (first +: others).flatMap(_.iterationsLeft(s)).reduceOption(math.min)
+    override def iterationsLeft(s: TrainingState): Option[Int] =
+      (first +: others).flatMap(_.iterationsLeft(s)).reduceOption(math.min)
     override def toString: String = (first +: others).mkString("and(", ", ", ")")
   }
 
@@ -82,7 +83,8 @@ object Trigger {
     override def apply(s: TrainingState): Boolean = (first +: others).exists(_(s))
     override def fractionDone(s: TrainingState, f: Double): Option[Double] =
       (first +: others).flatMap(_.fractionDone(s, f)).reduceOption((a: Double, b: Double) => math.max(a, b))
-    override def iterationsLeft(s: TrainingState): Option[Int] = (first +: others).flatMap(_.iterationsLeft(s)).reduceOption(math.min)
+    override def iterationsLeft(s: TrainingState): Option[Int] =
+      (first +: others).flatMap(_.iterationsLeft(s)).reduceOption(math.min)
     override def toString: String = (first +: others).mkString("or(", ", ", ")")
   }
 

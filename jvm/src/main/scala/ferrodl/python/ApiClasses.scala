@@ -51,6 +51,7 @@ private[python] object ApiClasses {
       "Checkpoint",
       "GradPart",
       "GradientCompression",
+      "LocalSgd",
       "ChoiceSetting",
       "IterationTiming",
       "DataBlock",

@@ -5,7 +5,7 @@ import java.nio.file.{Files, Paths}
 import ferrodl.feature.Sample
 import ferrodl.optim.{Optimizer, SGD, Trigger}
 import ferrodl.tensor.Tensor
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -16,10 +16,7 @@ object OnnxTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2]").setAppName("ferrodl-onnx-test").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("WARN")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-onnx-test", logLevel = "WARN")
   }
 
   @AfterClass def stop(): Unit = if (sc != null) sc.stop()

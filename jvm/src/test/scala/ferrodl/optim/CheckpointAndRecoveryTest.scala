@@ -4,7 +4,7 @@ import java.nio.file.{Files, Path}
 
 import ferrodl.nn.{ClassNLLCriterion, Dropout, Linear, LogSoftMax, ModelFile, Module, Reshape, Sequential, Tanh}
 import ferrodl.utils.CorruptDataException
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -13,10 +13,7 @@ object CheckpointAndRecoveryTest {
 
   /** `local[2,3]`: two cores, and a task may fail twice before its job fails. */
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2,3]").setAppName("ferrodl-recovery").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("ERROR")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-recovery", master = "local[2,3]")
   }
 
   /** Stopping the SparkContext frees the native workers its tasks cached in this JVM. */

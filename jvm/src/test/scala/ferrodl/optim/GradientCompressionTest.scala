@@ -2,7 +2,7 @@ package ferrodl.optim
 
 import ferrodl.feature.Sample
 import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, ReLU, Sequential}
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -10,10 +10,7 @@ object GradientCompressionTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2]").setAppName("ferrodl-gradient-compression").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("ERROR")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-gradient-compression")
   }
 
   @AfterClass def stop(): Unit = if (sc != null) sc.stop()

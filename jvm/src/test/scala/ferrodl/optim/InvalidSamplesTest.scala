@@ -3,7 +3,7 @@ package ferrodl.optim
 import ferrodl.feature.Sample
 import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, Sequential}
 import ferrodl.tensor.Tensor
-import org.apache.spark.{SparkConf, SparkContext, SparkException}
+import org.apache.spark.{SparkContext, SparkException}
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -11,10 +11,7 @@ object InvalidSamplesTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2]").setAppName("ferrodl-invalid-samples").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("ERROR")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-invalid-samples")
   }
 
   @AfterClass def stop(): Unit = if (sc != null) sc.stop()

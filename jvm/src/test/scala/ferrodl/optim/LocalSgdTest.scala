@@ -1,7 +1,7 @@
 package ferrodl.optim
 
 import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, ReLU, Sequential}
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -9,10 +9,7 @@ object LocalSgdTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2]").setAppName("ferrodl-local-sgd").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("ERROR")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-local-sgd")
   }
 
   @AfterClass def stop(): Unit = if (sc != null) sc.stop()
@@ -123,7 +120,12 @@ class LocalSgdTest {
     val m = model()
     val opt = Optimizer(m, sc.parallelize(LocalSparkTrainingTest.blobs(400, 5), 2), ClassNLLCriterion(), 40)
       .setLocalSteps(3)
-      .setValidation(Trigger.severalIteration(5), sc.parallelize(LocalSparkTrainingTest.blobs(90, 8), 2), Array(new Top1Accuracy()), 30)
+      .setValidation(
+        Trigger.severalIteration(5),
+        sc.parallelize(LocalSparkTrainingTest.blobs(90, 8), 2),
+        Array(new Top1Accuracy()),
+        30
+      )
       .setCheckpoint(dir, Trigger.severalIteration(5))
       .setEndWhen(Trigger.maxIteration(10))
     opt.optimize()
@@ -135,7 +137,10 @@ class LocalSgdTest {
 
   @Test def methodsWithoutAnAverageAndBadCountsAreRefused(): Unit = {
     val rdd = sc.parallelize(LocalSparkTrainingTest.blobs(40, 5), 2)
-    assertThrows(classOf[IllegalArgumentException], () => Optimizer(model(), rdd, ClassNLLCriterion(), 20).setLocalSteps(0))
+    assertThrows(
+      classOf[IllegalArgumentException],
+      () => Optimizer(model(), rdd, ClassNLLCriterion(), 20).setLocalSteps(0)
+    )
     val lbfgs = Optimizer(model(), rdd, ClassNLLCriterion(), 20).setOptimMethod(new LBFGS()).setLocalSteps(2)
     val e = assertThrows(classOf[IllegalArgumentException], () => lbfgs.optimize())
     assertTrue(e.getMessage, e.getMessage.contains("LBFGS"))

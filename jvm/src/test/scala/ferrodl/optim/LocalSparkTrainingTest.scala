@@ -3,7 +3,7 @@ package ferrodl.optim
 import ferrodl.feature.Sample
 import ferrodl.nn.{ClassNLLCriterion, Linear, LogSoftMax, Sequential, Tanh}
 import ferrodl.tensor.Tensor
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -13,10 +13,7 @@ object LocalSparkTrainingTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2]").setAppName("ferrodl-test").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("WARN")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-test", logLevel = "WARN")
   }
 
   @AfterClass def stop(): Unit = if (sc != null) sc.stop()

@@ -3,7 +3,7 @@ package ferrodl.optim
 import ferrodl.feature.Sample
 import ferrodl.nn.{Abs, ClassNLLCriterion, Linear, LogSoftMax, Sequential, Sqrt}
 import ferrodl.tensor.Tensor
-import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.SparkContext
 import org.junit.Assert._
 import org.junit.{AfterClass, BeforeClass, Test}
 
@@ -11,10 +11,7 @@ object NaNPolicyTest {
   var sc: SparkContext = _
 
   @BeforeClass def start(): Unit = {
-    sc = new SparkContext(
-      new SparkConf().setMaster("local[2]").setAppName("ferrodl-nan-policy").set("spark.ui.enabled", "false")
-    )
-    sc.setLogLevel("ERROR")
+    sc = ferrodl.testing.LocalSpark.start("ferrodl-nan-policy")
   }
 
   @AfterClass def stop(): Unit = if (sc != null) sc.stop()
