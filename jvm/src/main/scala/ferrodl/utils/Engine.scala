@@ -9,9 +9,10 @@ object Engine {
    * The largest task result Spark sends straight to the driver rather than through the block
    * manager: 120 MB, so that a partition's gradient of up to 31M float parameters (62M with
    * bfloat16 compression) comes back with its task's status. Spark's default, 1 MB, sends anything
-   * beyond 262,144 parameters the long way (a block written, then fetched): measured on 2 cores,
-   * a 1M-parameter MLP's iteration took 175 ms with it and 125 ms with this setting, a
-   * 25M-parameter one 2.2 s and 1.6 s. Spark caps it at `spark.rpc.message.maxSize` (128 MB).
+   * beyond 262,144 parameters the long way (a block written, then fetched): measured on 2 cores
+   * (bench/results/2026-12-02-c and -d), a 1M-parameter MLP's iteration took 114 ms with it and
+   * 82 ms with this setting, a 25M-parameter one 2.2 s and 1.5 s. Spark caps it at
+   * `spark.rpc.message.maxSize` (128 MB).
    */
   val MaxDirectResultSize = "120m"
 
