@@ -1,7 +1,8 @@
 //! LeNet-5 (the talk's topology) forward + backward throughput on one thread, in samples/s;
-//! with the argument `mlp`, the benchmark MLP 784-1024-1024-10 instead.
+//! with the argument `mlp`, the benchmark MLP 784-1024-1024-10 instead; with `infer`, LeNet-5's
+//! forward pass alone in evaluation mode (inference).
 //!
-//! `cargo run --release -p ferrodl-core --example lenet_bench [mlp]` measures
+//! `cargo run --release -p ferrodl-core --example lenet_bench [mlp|infer]` measures
 //! the engine alone, without the JVM; `bash bench/run.sh` compares the whole stack with PyTorch.
 
 use ferrodl_core::criterion::ClassNLLCriterion;
@@ -17,14 +18,18 @@ use lenet::{lenet, mlp};
 
 fn main() -> Result<(), ferrodl_core::Error> {
     let crit = ClassNLLCriterion::new(None, true)?;
-    let (name, spec) = match std::env::args().nth(1).as_deref() {
+    let arg = std::env::args().nth(1);
+    let infer = arg.as_deref() == Some("infer");
+    let (name, spec) = match arg.as_deref() {
         Some("mlp") => ("MLP", mlp()),
+        Some("infer") => ("LeNet-5 inference", lenet()),
         _ => ("LeNet-5", lenet()),
     };
     for b in [Backend::Mkl, Backend::Rust] {
         set_backend(b);
         for batch in [64usize, 128] {
             let mut model = Model::new(build_module::<f32>(&spec)?, 1)?;
+            model.set_training(!infer);
             let x = from_vec(
                 "x",
                 &[batch, 28, 28],
@@ -37,15 +42,22 @@ fn main() -> Result<(), ferrodl_core::Error> {
                 &[batch],
                 (0..batch).map(|i| (i % 10 + 1) as f32).collect(),
             )?;
+            let step = |m: &mut Model<f32>| -> Result<(), ferrodl_core::Error> {
+                if infer {
+                    m.forward(x.clone()).map(|_| ())
+                } else {
+                    m.train_batch(&crit, x.clone(), &t).map(|_| ())
+                }
+            };
             for _ in 0..3 {
-                model.train_batch(&crit, x.clone(), &t)?;
+                step(&mut model)?;
             }
             let mut best = f64::MAX;
             for _ in 0..5 {
                 let reps = 20;
                 let start = Instant::now();
                 for _ in 0..reps {
-                    model.train_batch(&crit, x.clone(), &t)?;
+                    step(&mut model)?;
                 }
                 best = best.min(start.elapsed().as_secs_f64() / reps as f64);
             }

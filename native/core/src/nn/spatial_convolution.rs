@@ -32,6 +32,9 @@ pub struct SpatialConvolution {
     n_group: usize,
     propagate_back: bool,
     with_bias: bool,
+    /// Training mode keeps the forward pass's unfolded input for backward; evaluation mode
+    /// unfolds in cache-sized chunks and keeps nothing (inference has no backward).
+    training: bool,
     /// The unfolded input of the last forward pass and the work buffers ([`ConvBuffers`]).
     scratch: Scratch,
 }
@@ -146,6 +149,7 @@ impl SpatialConvolution {
             n_group: c.n_group,
             propagate_back: c.propagate_back,
             with_bias: c.with_bias,
+            training: true,
             scratch: Scratch::default(),
         })
     }
@@ -233,7 +237,7 @@ impl<T: Element> Module<T> for SpatialConvolution {
         let mut y = vec![T::zero(); n * self.n_output_plane * l];
         let mut buf: ConvBuffers<T> = self.scratch.take();
         let whole = self.n_group * rows * n * l;
-        let cache = whole <= MAX_CACHED_COLS;
+        let cache = self.training && whole <= MAX_CACHED_COLS;
         let chunk = if cache {
             n.max(1)
         } else {
@@ -300,6 +304,10 @@ impl<T: Element> Module<T> for SpatialConvolution {
         }
         self.scratch.put(buf);
         crate::tensor::from_vec(&name, &self.out_shape(input.shape(), &g), y)
+    }
+
+    fn set_training(&mut self, training: bool) {
+        self.training = training;
     }
 
     fn backward_params(

@@ -21,6 +21,11 @@ pub struct SpatialMaxPooling {
     ceil_mode: bool,
     /// For each output element of the last forward pass, the flat index of its maximum.
     argmax: Vec<usize>,
+    /// Evaluation mode takes the 2x2 kernel's maxima without recording where they were.
+    training: bool,
+    /// The last forward pass ran in evaluation mode and recorded no `argmax`; a backward pass
+    /// then finds the maxima again from its input.
+    skipped: bool,
 }
 
 impl SpatialMaxPooling {
@@ -46,6 +51,8 @@ impl SpatialMaxPooling {
             pad: Pad2d::from_bigdl("SpatialMaxPooling", pad_w, pad_h)?,
             ceil_mode,
             argmax: Vec::new(),
+            training: true,
+            skipped: false,
         })
     }
 
@@ -108,6 +115,16 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
         let plane_len = g.in_h * g.in_w;
         let mut y = vec![T::zero(); planes * g.out_len()];
         self.argmax.clear();
+        self.skipped = false;
+        if !self.training && self.is_plain_2x2(&g) {
+            for (r, y_row) in y.chunks_exact_mut(g.out_w).enumerate() {
+                let (p, oh) = (r / g.out_h, r % g.out_h);
+                let top = p * plane_len + 2 * oh * g.in_w;
+                max_2x2_values(&x[top..top + 2 * g.in_w], g.in_w, y_row);
+            }
+            self.skipped = true;
+            return self.output(&name, input.ndim(), n, &g, y);
+        }
         self.argmax.resize(planes * g.out_len(), 0);
         // Each output column's input columns, computed once per call.
         let cols: Vec<(usize, usize)> = (0..g.out_w)
@@ -159,9 +176,13 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
         self.output(&name, input.ndim(), n, &g, y)
     }
 
+    fn set_training(&mut self, training: bool) {
+        self.training = training;
+    }
+
     fn backward(
         &mut self,
-        _params: &[T],
+        params: &[T],
         _grad_params: &mut [T],
         input: &Tensor<T>,
         output: &Tensor<T>,
@@ -169,6 +190,13 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
     ) -> Result<Tensor<T>> {
         let name = Module::<T>::describe(self);
         check_same_shape(&name, "gradOutput", output.shape(), grad_output)?;
+        if self.skipped {
+            // The evaluation-mode forward kept no argmax: find the maxima again.
+            let training = std::mem::replace(&mut self.training, true);
+            let again = Module::<T>::forward(self, params, input);
+            self.training = training;
+            again?;
+        }
         if self.argmax.len() != output.len() {
             return Err(Error::state(&name, "backward called before forward"));
         }
@@ -180,6 +208,20 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
             }
         }
         from_vec(&name, input.shape(), gx)
+    }
+}
+
+/// [`max_2x2`]'s maxima alone, for evaluation mode.
+fn max_2x2_values<T: Element>(rows: &[T], in_w: usize, y: &mut [T]) {
+    let (r0, r1) = rows.split_at(in_w);
+    for (ow, yv) in y.iter_mut().enumerate() {
+        let c = 2 * ow;
+        let mut best_v = r0[c];
+        for v in [r0[c + 1], r1[c], r1[c + 1]] {
+            let take = (v > best_v) | v.is_nan();
+            best_v = if take { v } else { best_v };
+        }
+        *yv = best_v;
     }
 }
 
