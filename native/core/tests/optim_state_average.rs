@@ -21,10 +21,10 @@ fn the_sum_scaled_by_one_over_the_count_is_the_element_wise_mean() {
     sum.add(&b).expect("add b");
     sum.add(&c).expect("add c");
     sum.scale(1.0 / 3.0).expect("scale");
-    let expected = [[1.0f32, -2.0, 3.5], [3.0, 4.0, -0.5], [-1.0, 1.0, 0.0]];
-    for i in 0..3 {
-        let mean = (expected[0][i] + expected[1][i] + expected[2][i]) * (1.0 / 3.0);
-        assert!((sum.buffers[0][i] - mean).abs() < 1e-6, "element {i}");
+    let parts = [[1.0f32, -2.0, 3.5], [3.0, 4.0, -0.5], [-1.0, 1.0, 0.0]];
+    for (i, got) in sum.buffers[0].iter().enumerate() {
+        let mean = (parts[0][i] + parts[1][i] + parts[2][i]) * (1.0 / 3.0);
+        assert!((got - mean).abs() < 1e-6, "element {i}");
     }
     assert!((sum.buffers[1][0] - 1.0).abs() < 1e-6);
     assert_eq!(sum.step, 7, "the step count is the copies' common one");
