@@ -18,6 +18,7 @@ pub mod onnx;
 pub mod optim;
 pub mod param_tensor;
 pub mod rng;
+pub mod simd;
 pub mod spec;
 pub mod tensor;
 

@@ -3,6 +3,7 @@
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::simd;
 use crate::tensor::{check_same_shape, Tensor};
 use ndarray::Zip;
 
@@ -124,12 +125,34 @@ impl PointwiseFn {
     /// `v[i] = f(v[i])`, with the choice of function made once, so the common activations'
     /// loops vectorise.
     pub fn map_in_place<T: Element>(&self, v: &mut [T]) {
-        match *self {
-            PointwiseFn::Sigmoid => v.iter_mut().for_each(|x| *x = sigmoid(*x)),
-            PointwiseFn::Tanh => v.iter_mut().for_each(|x| *x = x.tanh_fast()),
-            PointwiseFn::ReLU => v.iter_mut().for_each(|x| *x = x.max(T::zero())),
-            _ => v.iter_mut().for_each(|x| *x = self.value(*x)),
-        }
+        simd::vectorized(
+            #[inline(always)]
+            || match *self {
+                PointwiseFn::Sigmoid => v.iter_mut().for_each(|x| *x = sigmoid(*x)),
+                PointwiseFn::Tanh => v.iter_mut().for_each(|x| *x = x.tanh_fast()),
+                PointwiseFn::ReLU => v.iter_mut().for_each(|x| *x = x.max(T::zero())),
+                _ => v.iter_mut().for_each(|x| *x = self.value(*x)),
+            },
+        )
+    }
+
+    /// `g[i] *= f'(x[i])`, given `y = f(x)` (equal lengths), with the common activations'
+    /// derivatives inlined so their loops vectorise.
+    pub fn scale_by_derivative<T: Element>(&self, g: &mut [T], x: &[T], y: &[T]) {
+        let one = T::one();
+        simd::vectorized(
+            #[inline(always)]
+            || match *self {
+                PointwiseFn::Tanh => g.iter_mut().zip(y).for_each(|(g, y)| *g *= one - *y * *y),
+                PointwiseFn::Sigmoid => {
+                    g.iter_mut().zip(y).for_each(|(g, y)| *g *= *y * (one - *y))
+                }
+                _ => g
+                    .iter_mut()
+                    .zip(x.iter().zip(y))
+                    .for_each(|(g, (x, y))| *g *= self.derivative(*x, *y)),
+            },
+        );
     }
 
     /// `f(x)`.
@@ -309,13 +332,15 @@ impl<T: Element> Module<T> for Pointwise {
     }
 
     fn forward(&mut self, _params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
-        // The hot activations get loops the compiler can vectorise; the rest go through `value`.
-        Ok(match self.f {
-            PointwiseFn::Tanh => input.mapv(T::tanh_fast),
-            PointwiseFn::ReLU => input.mapv(|x| x.max(T::zero())),
-            PointwiseFn::Sigmoid => input.mapv(sigmoid),
-            _ => input.mapv(|x| self.f.value(x)),
-        })
+        // Contiguous input (the usual case): a copy, then the vectorised loop of `map_in_place`.
+        if input.is_standard_layout() {
+            let mut out = input.clone();
+            if let Some(v) = out.as_slice_mut() {
+                self.f.map_in_place(v);
+                return Ok(out);
+            }
+        }
+        Ok(input.mapv(|x| self.f.value(x)))
     }
 
     fn backward(
@@ -327,10 +352,14 @@ impl<T: Element> Module<T> for Pointwise {
         grad_output: &Tensor<T>,
     ) -> Result<Tensor<T>> {
         check_same_shape(self.f.name(), "gradOutput", output.shape(), grad_output)?;
-        if self.f == PointwiseFn::Tanh {
-            return Ok(Zip::from(grad_output)
-                .and(output)
-                .map_collect(|&g, &y| g * (T::one() - y * y)));
+        let mut grad = grad_output.to_owned();
+        if let (Some(g), Some(x), Some(y)) =
+            (grad.as_slice_mut(), input.as_slice(), output.as_slice())
+        {
+            if x.len() == g.len() && y.len() == g.len() {
+                self.f.scale_by_derivative(g, x, y);
+                return Ok(grad);
+            }
         }
         Ok(Zip::from(grad_output)
             .and(input)

@@ -4,6 +4,7 @@ use super::im2col::{planes, Geometry, Pad2d};
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::simd;
 use crate::tensor::{check_same_shape, from_vec, Tensor};
 
 /// BigDL's `SpatialMaxPooling(kW, kH, dW = 1, dH = 1, padW = 0, padH = 0)`, with `.ceil()` as
@@ -117,11 +118,16 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
         self.argmax.clear();
         self.skipped = false;
         if !self.training && self.is_plain_2x2(&g) {
-            for (r, y_row) in y.chunks_exact_mut(g.out_w).enumerate() {
-                let (p, oh) = (r / g.out_h, r % g.out_h);
-                let top = p * plane_len + 2 * oh * g.in_w;
-                max_2x2_values(&x[top..top + 2 * g.in_w], g.in_w, y_row);
-            }
+            simd::vectorized(
+                #[inline(always)]
+                || {
+                    for (r, y_row) in y.chunks_exact_mut(g.out_w).enumerate() {
+                        let (p, oh) = (r / g.out_h, r % g.out_h);
+                        let top = p * plane_len + 2 * oh * g.in_w;
+                        max_2x2_values(&x[top..top + 2 * g.in_w], g.in_w, y_row);
+                    }
+                },
+            );
             self.skipped = true;
             return self.output(&name, input.ndim(), n, &g, y);
         }
@@ -141,11 +147,16 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
             .chunks_exact_mut(g.out_w)
             .zip(self.argmax.chunks_exact_mut(g.out_w));
         if plain {
-            for (r, (y_row, a_row)) in outs.enumerate() {
-                let (p, oh) = (r / g.out_h, r % g.out_h);
-                let top = p * plane_len + 2 * oh * g.in_w;
-                max_2x2(&x[top..top + 2 * g.in_w], g.in_w, top, y_row, a_row);
-            }
+            simd::vectorized(
+                #[inline(always)]
+                || {
+                    for (r, (y_row, a_row)) in outs.enumerate() {
+                        let (p, oh) = (r / g.out_h, r % g.out_h);
+                        let top = p * plane_len + 2 * oh * g.in_w;
+                        max_2x2(&x[top..top + 2 * g.in_w], g.in_w, top, y_row, a_row);
+                    }
+                },
+            );
             return self.output(&name, input.ndim(), n, &g, y);
         }
         for (r, (y_row, a_row)) in outs.enumerate() {
@@ -212,6 +223,7 @@ impl<T: Element> Module<T> for SpatialMaxPooling {
 }
 
 /// [`max_2x2`]'s maxima alone, for evaluation mode.
+#[inline(always)]
 fn max_2x2_values<T: Element>(rows: &[T], in_w: usize, y: &mut [T]) {
     let (r0, r1) = rows.split_at(in_w);
     for (ow, yv) in y.iter_mut().enumerate() {
@@ -228,6 +240,7 @@ fn max_2x2_values<T: Element>(rows: &[T], in_w: usize, y: &mut [T]) {
 /// One output row of a 2x2, stride-2 pooling: `rows` holds the two input rows (`in_w` each),
 /// which start at flat index `top`. Ties and NaN resolve as the general loop does: the first
 /// maximum in row-major window order wins, and the last NaN wins over everything.
+#[inline(always)]
 fn max_2x2<T: Element>(rows: &[T], in_w: usize, top: usize, y: &mut [T], arg: &mut [usize]) {
     let (r0, r1) = rows.split_at(in_w);
     for (ow, (yv, av)) in y.iter_mut().zip(arg.iter_mut()).enumerate() {

@@ -11,6 +11,7 @@
 
 use crate::element::Element;
 use crate::nn::PointwiseFn;
+use crate::simd;
 
 /// The two activations and the peephole weights (`[p_i, p_f, p_o]`, empty without peepholes).
 pub struct Lstm<'a, T> {
@@ -20,26 +21,50 @@ pub struct Lstm<'a, T> {
 }
 
 impl<T: Element> Lstm<'_, T> {
-    fn peep(&self, k: usize, h: usize, j: usize) -> T {
-        self.peep.get(k * h + j).copied().unwrap_or_else(T::zero)
+    /// The peephole weights `(p_i, p_f, p_o)`, each `[H]`; `None` without peepholes.
+    fn peepholes(&self, h: usize) -> Option<(&[T], &[T], &[T])> {
+        if self.peep.len() < 3 * h {
+            return None;
+        }
+        Some((
+            &self.peep[..h],
+            &self.peep[h..2 * h],
+            &self.peep[2 * h..3 * h],
+        ))
     }
 
     /// Writes `[h', c']` into `next` and the cache. Each pass is one loop over the hidden units
-    /// with the activation chosen outside it, so the loops vectorise.
+    /// with the activation chosen outside it, so the loops vectorise (AVX2 where the CPU has it).
     pub fn forward(&self, xp: &[T], hh: &[T], prev: &[T], next: &mut [T], cache: &mut [T]) {
+        simd::vectorized(
+            #[inline(always)]
+            || self.forward_loops(xp, hh, prev, next, cache),
+        )
+    }
+
+    #[inline(always)]
+    fn forward_loops(&self, xp: &[T], hh: &[T], prev: &[T], next: &mut [T], cache: &mut [T]) {
         let h = prev.len() / 2;
-        let c_prev = &prev[h..];
+        let c_prev = &prev[h..2 * h];
         let (a, rest) = cache.split_at_mut(4 * h);
         let (gate, tc) = rest.split_at_mut(4 * h);
         let (h_new, c_new) = next.split_at_mut(h);
+        let c_new = &mut c_new[..h];
         // Pre-activations of i, g and f (o needs the new cell state under peepholes).
         for ((a, x), y) in a[..3 * h].iter_mut().zip(&xp[..3 * h]).zip(&hh[..3 * h]) {
             *a = *x + *y;
         }
-        if !self.peep.is_empty() {
-            for j in 0..h {
-                a[j] += self.peep(0, h, j) * c_prev[j];
-                a[2 * h + j] += self.peep(1, h, j) * c_prev[j];
+        let peep = self.peepholes(h);
+        if let Some((p_i, p_f, _)) = peep {
+            let (a_ig, a_f) = a.split_at_mut(2 * h);
+            for (((a_i, a_f), c), (p_i, p_f)) in a_ig[..h]
+                .iter_mut()
+                .zip(a_f[..h].iter_mut())
+                .zip(c_prev)
+                .zip(p_i.iter().zip(p_f))
+            {
+                *a_i += *p_i * *c;
+                *a_f += *p_f * *c;
             }
         }
         gate[..3 * h].copy_from_slice(&a[..3 * h]);
@@ -49,15 +74,15 @@ impl<T: Element> Lstm<'_, T> {
         let (igf, o) = gate.split_at_mut(3 * h);
         let (i, gf) = igf.split_at(h);
         let (g, f) = gf.split_at(h);
-        for j in 0..h {
-            c_new[j] = f[j] * c_prev[j] + i[j] * g[j];
+        for ((((c, f), cp), i), g) in c_new.iter_mut().zip(&f[..h]).zip(c_prev).zip(i).zip(g) {
+            *c = *f * *cp + *i * *g;
         }
         for ((a, x), y) in a[3 * h..].iter_mut().zip(&xp[3 * h..]).zip(&hh[3 * h..]) {
             *a = *x + *y;
         }
-        if !self.peep.is_empty() {
-            for j in 0..h {
-                a[3 * h + j] += self.peep(2, h, j) * c_new[j];
+        if let Some((_, _, p_o)) = peep {
+            for ((a, p), c) in a[3 * h..].iter_mut().zip(p_o).zip(c_new.iter()) {
+                *a += *p * *c;
             }
         }
         o.copy_from_slice(&a[3 * h..4 * h]);
@@ -65,8 +90,8 @@ impl<T: Element> Lstm<'_, T> {
         let tc = &mut tc[..h];
         tc.copy_from_slice(c_new);
         self.act.map_in_place(tc);
-        for j in 0..h {
-            h_new[j] = o[j] * tc[j];
+        for ((hn, o), t) in h_new.iter_mut().zip(o.iter()).zip(tc.iter()) {
+            *hn = *o * *t;
         }
     }
 
@@ -84,19 +109,25 @@ impl<T: Element> Lstm<'_, T> {
         dprev: &mut [T],
         gpeep: &mut [T],
     ) {
-        // The usual pair gets its derivatives inlined (the general case calls out per value).
-        if *self.inner == PointwiseFn::Sigmoid && *self.act == PointwiseFn::Tanh {
-            let sigmoid = |_: T, y: T| y * (T::one() - y);
-            let tanh = |_: T, y: T| T::one() - y * y;
-            self.backward_with(sigmoid, tanh, cache, prev, next, dstate, da, dprev, gpeep);
-        } else {
-            let inner = |x: T, y: T| self.inner.derivative(x, y);
-            let act = |x: T, y: T| self.act.derivative(x, y);
-            self.backward_with(inner, act, cache, prev, next, dstate, da, dprev, gpeep);
-        }
+        simd::vectorized(
+            #[inline(always)]
+            || {
+                // The usual pair gets its derivatives inlined (the general case calls out per value).
+                if *self.inner == PointwiseFn::Sigmoid && *self.act == PointwiseFn::Tanh {
+                    let sigmoid = |_: T, y: T| y * (T::one() - y);
+                    let tanh = |_: T, y: T| T::one() - y * y;
+                    self.backward_with(sigmoid, tanh, cache, prev, next, dstate, da, dprev, gpeep);
+                } else {
+                    let inner = |x: T, y: T| self.inner.derivative(x, y);
+                    let act = |x: T, y: T| self.act.derivative(x, y);
+                    self.backward_with(inner, act, cache, prev, next, dstate, da, dprev, gpeep);
+                }
+            },
+        )
     }
 
-    /// [`Lstm::backward`] with the activations' derivatives `d(x, f(x))` given.
+    /// [`Lstm::backward`] with the activations' derivatives `d(x, f(x))` given. Every slice is
+    /// cut to exactly `H` first, so the loop runs without bounds checks and vectorises.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn backward_with(
@@ -112,29 +143,78 @@ impl<T: Element> Lstm<'_, T> {
         gpeep: &mut [T],
     ) {
         let h = prev.len() / 2;
-        let c_prev = &prev[h..];
-        let c_new = &next[h..];
+        fn quarter<T>(v: &[T], q: usize, h: usize) -> &[T] {
+            &v[q * h..][..h]
+        }
+        let (c_prev, c_new) = (quarter(prev, 1, h), quarter(next, 1, h));
         let (a, rest) = cache.split_at(4 * h);
         let (gate, tc) = rest.split_at(4 * h);
-        let (dh, dc) = dstate.split_at(h);
+        let tc = &tc[..h];
+        let (a_i, a_g, a_f, a_o) = (
+            quarter(a, 0, h),
+            quarter(a, 1, h),
+            quarter(a, 2, h),
+            quarter(a, 3, h),
+        );
+        let (g_i, g_g, g_f, g_o) = (
+            quarter(gate, 0, h),
+            quarter(gate, 1, h),
+            quarter(gate, 2, h),
+            quarter(gate, 3, h),
+        );
+        let (dh, dc) = (quarter(dstate, 0, h), quarter(dstate, 1, h));
         let (dh_prev, dc_prev) = dprev.split_at_mut(h);
-        for j in 0..h {
-            let (i, g, f, o) = (gate[j], gate[h + j], gate[2 * h + j], gate[3 * h + j]);
-            let da_o = dh[j] * tc[j] * d_inner(a[3 * h + j], o);
-            let dct = dc[j] + dh[j] * o * d_act(c_new[j], tc[j]) + da_o * self.peep(2, h, j);
-            let da_i = dct * g * d_inner(a[j], i);
-            let da_g = dct * i * d_act(a[h + j], g);
-            let da_f = dct * c_prev[j] * d_inner(a[2 * h + j], f);
-            da[j] = da_i;
-            da[h + j] = da_g;
-            da[2 * h + j] = da_f;
-            da[3 * h + j] = da_o;
-            dh_prev[j] = T::zero();
-            dc_prev[j] = dct * f + da_i * self.peep(0, h, j) + da_f * self.peep(1, h, j);
-            if !gpeep.is_empty() {
-                gpeep[j] += da_i * c_prev[j];
-                gpeep[h + j] += da_f * c_prev[j];
-                gpeep[2 * h + j] += da_o * c_new[j];
+        let dh_prev = &mut dh_prev[..h];
+        let dc_prev = &mut dc_prev[..h];
+        let (da_i, rest) = da.split_at_mut(h);
+        let da_i = &mut da_i[..h];
+        let (da_g, rest) = rest.split_at_mut(h);
+        let (da_f, da_o) = rest.split_at_mut(h);
+        let (da_g, da_f, da_o) = (&mut da_g[..h], &mut da_f[..h], &mut da_o[..h]);
+        let peep = self.peepholes(h);
+        let (p_i, p_f, p_o) = peep.unwrap_or((&[], &[], &[]));
+        // Without peepholes the terms multiply by zero, as they did when the weights were read
+        // as zeros, so both loops compute the same values; each is free of branches.
+        #[inline(always)]
+        fn p<T: Element, const PEEP: bool>(w: &[T], j: usize) -> T {
+            if PEEP {
+                w[j]
+            } else {
+                T::zero()
+            }
+        }
+        macro_rules! gate_loop {
+            ($peep:literal) => {
+                for j in 0..h {
+                    let (i, g, f, o) = (g_i[j], g_g[j], g_f[j], g_o[j]);
+                    let d_o = dh[j] * tc[j] * d_inner(a_o[j], o);
+                    let dct =
+                        dc[j] + dh[j] * o * d_act(c_new[j], tc[j]) + d_o * p::<T, $peep>(p_o, j);
+                    let d_i = dct * g * d_inner(a_i[j], i);
+                    let d_g = dct * i * d_act(a_g[j], g);
+                    let d_f = dct * c_prev[j] * d_inner(a_f[j], f);
+                    da_i[j] = d_i;
+                    da_g[j] = d_g;
+                    da_f[j] = d_f;
+                    da_o[j] = d_o;
+                    dh_prev[j] = T::zero();
+                    dc_prev[j] =
+                        dct * f + d_i * p::<T, $peep>(p_i, j) + d_f * p::<T, $peep>(p_f, j);
+                }
+            };
+        }
+        if peep.is_some() {
+            gate_loop!(true);
+        } else {
+            gate_loop!(false);
+        }
+        if peep.is_some() && gpeep.len() >= 3 * h {
+            let (gp_i, rest) = gpeep.split_at_mut(h);
+            let (gp_f, gp_o) = rest.split_at_mut(h);
+            for j in 0..h {
+                gp_i[j] += da_i[j] * c_prev[j];
+                gp_f[j] += da_f[j] * c_prev[j];
+                gp_o[j] += da_o[j] * c_new[j];
             }
         }
     }
