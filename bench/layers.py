@@ -18,6 +18,7 @@ CASES = [
     ("linear_1024to1024", "torch.nn.Linear(1024, 1024)", (256, 1024)),
     ("maxpool_2x2_64ch_28", "torch.nn.MaxPool2d(2, 2)", (32, 64, 28, 28)),
     ("lstm_seq50_100to128", "First(torch.nn.LSTM(100, 128, batch_first=True))", (128, 50, 100)),
+    ("gru_seq50_100to128", "First(torch.nn.GRU(100, 128, batch_first=True))", (128, 50, 100)),
     ("batchnorm_64ch_28", "torch.nn.BatchNorm2d(64)", (32, 64, 28, 28)),
 ]
 LINE = re.compile(r"^(\w+) ([12]) ([\d.]+|nan|NaN)$", re.M)

@@ -72,6 +72,15 @@ fn cases(smoke: bool) -> Vec<(&'static str, Node, Vec<usize>)> {
             vec![b(128), 50, 100],
         ),
         (
+            "gru_seq50_100to128",
+            Node::new("Recurrent").child(
+                Node::new("GRU")
+                    .ints("inputSize", &[100])
+                    .ints("outputSize", &[128]),
+            ),
+            vec![b(128), 50, 100],
+        ),
+        (
             "batchnorm_64ch_28",
             Node::new("SpatialBatchNormalization").ints("nOutput", &[64]),
             vec![b(32), 64, 28, 28],

@@ -3,6 +3,7 @@
 
 use crate::element::Element;
 use crate::nn::PointwiseFn;
+use crate::simd;
 
 /// Forward: writes `h'` into `next` and `[a, h']` (pre-activation, output) into `cache`.
 pub fn forward<T: Element>(
@@ -15,12 +16,24 @@ pub fn forward<T: Element>(
 ) {
     let h = next.len();
     let (a, y) = cache.split_at_mut(h);
-    for j in 0..h {
-        let b = bias.get(j).copied().unwrap_or_else(T::zero);
-        a[j] = xp[j] + hh[j] + b;
-        y[j] = f.value(a[j]);
-        next[j] = y[j];
-    }
+    let y = &mut y[..h];
+    simd::vectorized(
+        #[inline(always)]
+        || {
+            for ((a, x), r) in a.iter_mut().zip(&xp[..h]).zip(&hh[..h]) {
+                *a = *x + *r;
+            }
+            // Without a hidden bias the sum takes `+ 0`, as before: same values either way.
+            if bias.len() >= h {
+                a.iter_mut().zip(&bias[..h]).for_each(|(a, b)| *a += *b);
+            } else {
+                a.iter_mut().for_each(|a| *a += T::zero());
+            }
+        },
+    );
+    y.copy_from_slice(a);
+    f.map_in_place(y);
+    next.copy_from_slice(y);
 }
 
 /// Backward: from `dh` (gradient of `h'`), writes the pre-activation gradient into `da` (it
@@ -36,9 +49,9 @@ pub fn backward<T: Element>(
 ) {
     let h = dh.len();
     let (a, y) = cache.split_at(h);
-    for j in 0..h {
-        da[j] = dh[j] * f.derivative(a[j], y[j]);
-    }
+    let da = &mut da[..h];
+    da.copy_from_slice(dh);
+    f.scale_by_derivative(da, a, &y[..h]);
     dprev.iter_mut().for_each(|v| *v = T::zero());
     for (g, d) in gbias.iter_mut().zip(da.iter()) {
         *g += *d;
