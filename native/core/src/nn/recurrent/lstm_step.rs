@@ -7,7 +7,8 @@
 //! f = σ(xp_f + hh_f [+ p_f ⊙ c])      c' = f ⊙ c + i ⊙ g
 //! o = σ(xp_o + hh_o [+ p_o ⊙ c'])     h' = o ⊙ act(c')
 //! ```
-//! State: `[h, c]`. Cache: pre-activations `a [4H]`, gates `[4H]`, `act(c') [H]`.
+//! State: `[h, c]`. Cache: pre-activations `a [4H]` (written only where a derivative needs
+//! them, see [`Lstm::keeps_pre_activations`]), gates `[4H]`, `act(c') [H]`.
 
 use crate::element::Element;
 use crate::nn::PointwiseFn;
@@ -42,6 +43,13 @@ impl<T: Element> Lstm<'_, T> {
         )
     }
 
+    /// Whether backward reads the pre-activations: only when a derivative needs `x` as well
+    /// as `f(x)`. Sigmoid and tanh do not, so that pair skips storing them (less memory
+    /// traffic for the sequence-long cache).
+    fn keeps_pre_activations(&self) -> bool {
+        !(*self.inner == PointwiseFn::Sigmoid && *self.act == PointwiseFn::Tanh)
+    }
+
     #[inline(always)]
     fn forward_loops(&self, xp: &[T], hh: &[T], prev: &[T], next: &mut [T], cache: &mut [T]) {
         let h = prev.len() / 2;
@@ -50,13 +58,14 @@ impl<T: Element> Lstm<'_, T> {
         let (gate, tc) = rest.split_at_mut(4 * h);
         let (h_new, c_new) = next.split_at_mut(h);
         let c_new = &mut c_new[..h];
+        let keep = self.keeps_pre_activations();
         // Pre-activations of i, g and f (o needs the new cell state under peepholes).
-        for ((a, x), y) in a[..3 * h].iter_mut().zip(&xp[..3 * h]).zip(&hh[..3 * h]) {
+        for ((a, x), y) in gate[..3 * h].iter_mut().zip(&xp[..3 * h]).zip(&hh[..3 * h]) {
             *a = *x + *y;
         }
         let peep = self.peepholes(h);
         if let Some((p_i, p_f, _)) = peep {
-            let (a_ig, a_f) = a.split_at_mut(2 * h);
+            let (a_ig, a_f) = gate.split_at_mut(2 * h);
             for (((a_i, a_f), c), (p_i, p_f)) in a_ig[..h]
                 .iter_mut()
                 .zip(a_f[..h].iter_mut())
@@ -67,7 +76,9 @@ impl<T: Element> Lstm<'_, T> {
                 *a_f += *p_f * *c;
             }
         }
-        gate[..3 * h].copy_from_slice(&a[..3 * h]);
+        if keep {
+            a[..3 * h].copy_from_slice(&gate[..3 * h]);
+        }
         self.inner.map_in_place(&mut gate[..h]);
         self.act.map_in_place(&mut gate[h..2 * h]);
         self.inner.map_in_place(&mut gate[2 * h..3 * h]);
@@ -77,15 +88,17 @@ impl<T: Element> Lstm<'_, T> {
         for ((((c, f), cp), i), g) in c_new.iter_mut().zip(&f[..h]).zip(c_prev).zip(i).zip(g) {
             *c = *f * *cp + *i * *g;
         }
-        for ((a, x), y) in a[3 * h..].iter_mut().zip(&xp[3 * h..]).zip(&hh[3 * h..]) {
+        for ((a, x), y) in o.iter_mut().zip(&xp[3 * h..4 * h]).zip(&hh[3 * h..4 * h]) {
             *a = *x + *y;
         }
         if let Some((_, _, p_o)) = peep {
-            for ((a, p), c) in a[3 * h..].iter_mut().zip(p_o).zip(c_new.iter()) {
+            for ((a, p), c) in o.iter_mut().zip(p_o).zip(c_new.iter()) {
                 *a += *p * *c;
             }
         }
-        o.copy_from_slice(&a[3 * h..4 * h]);
+        if keep {
+            a[3 * h..4 * h].copy_from_slice(o);
+        }
         self.inner.map_in_place(o);
         let tc = &mut tc[..h];
         tc.copy_from_slice(c_new);
@@ -113,7 +126,7 @@ impl<T: Element> Lstm<'_, T> {
             #[inline(always)]
             || {
                 // The usual pair gets its derivatives inlined (the general case calls out per value).
-                if *self.inner == PointwiseFn::Sigmoid && *self.act == PointwiseFn::Tanh {
+                if !self.keeps_pre_activations() {
                     let sigmoid = |_: T, y: T| y * (T::one() - y);
                     let tanh = |_: T, y: T| T::one() - y * y;
                     self.backward_with(sigmoid, tanh, cache, prev, next, dstate, da, dprev, gpeep);
