@@ -1,6 +1,7 @@
 //! LeNet-5 (the talk's topology) forward + backward throughput on one thread, in samples/s;
 //! with the argument `mlp`, the benchmark MLP 784-1024-1024-10 instead; with `infer`, LeNet-5's
-//! forward pass alone in evaluation mode (inference).
+//! forward pass alone in evaluation mode (inference); with `lstm`, the benchmark LSTM (sequence
+//! 50, batch as given, input 100, hidden 128, last step into Linear(128, 5)).
 //!
 //! `cargo run --release -p ferrodl-core --example lenet_bench [mlp|infer]` measures
 //! the engine alone, without the JVM; `bash bench/run.sh` compares the whole stack with PyTorch.
@@ -14,7 +15,7 @@ use std::time::Instant;
 
 #[path = "common/lenet.rs"]
 mod lenet;
-use lenet::{lenet, mlp};
+use lenet::{lenet, lstm, mlp};
 
 fn main() -> Result<(), ferrodl_core::Error> {
     let crit = ClassNLLCriterion::new(None, true)?;
@@ -23,6 +24,7 @@ fn main() -> Result<(), ferrodl_core::Error> {
     let (name, spec) = match arg.as_deref() {
         Some("mlp") => ("MLP", mlp()),
         Some("infer") => ("LeNet-5 inference", lenet()),
+        Some("lstm") => ("LSTM", lstm()),
         _ => ("LeNet-5", lenet()),
     };
     for b in [Backend::Mkl, Backend::Rust] {
@@ -30,17 +32,21 @@ fn main() -> Result<(), ferrodl_core::Error> {
         for batch in [64usize, 128] {
             let mut model = Model::new(build_module::<f32>(&spec)?, 1)?;
             model.set_training(!infer);
+            let (shape, classes) = match arg.as_deref() {
+                Some("lstm") => (vec![batch, 50, 100], 5),
+                _ => (vec![batch, 28, 28], 10),
+            };
             let x = from_vec(
                 "x",
-                &[batch, 28, 28],
-                (0..batch * 784)
+                &shape,
+                (0..shape.iter().product::<usize>())
                     .map(|i| ((i % 255) as f32 / 255.0) - 0.5)
                     .collect(),
             )?;
             let t = from_vec(
                 "t",
                 &[batch],
-                (0..batch).map(|i| (i % 10 + 1) as f32).collect(),
+                (0..batch).map(|i| (i % classes + 1) as f32).collect(),
             )?;
             let step = |m: &mut Model<f32>| -> Result<(), ferrodl_core::Error> {
                 if infer {

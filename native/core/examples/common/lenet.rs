@@ -55,3 +55,24 @@ pub fn mlp() -> Node {
         .child(linear(1024, 10))
         .child(Node::new("LogSoftMax"))
 }
+
+/// The benchmark LSTM: `Recurrent(LSTM(100, 128))` over `[batch, 50, 100]`, the last step into
+/// `Linear(128, 5)` and LogSoftMax (Bench.scala's `lstm` workload).
+#[allow(dead_code)] // not every example that includes this file uses every model
+pub fn lstm() -> Node {
+    Node::new("Sequential")
+        .child(
+            Node::new("Recurrent").child(
+                Node::new("LSTM")
+                    .ints("inputSize", &[100])
+                    .ints("hiddenSize", &[128]),
+            ),
+        )
+        .child(Node::new("Select").ints("dim", &[2]).ints("index", &[-1]))
+        .child(
+            Node::new("Linear")
+                .ints("inputSize", &[128])
+                .ints("outputSize", &[5]),
+        )
+        .child(Node::new("LogSoftMax"))
+}
