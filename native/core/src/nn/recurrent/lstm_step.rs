@@ -125,7 +125,8 @@ impl<T: Element> Lstm<'_, T> {
         simd::vectorized(
             #[inline(always)]
             || {
-                // The usual pair gets its derivatives inlined (the general case calls out per value).
+                // The usual pair gets its derivatives inlined; they read only the outputs, which is
+                // why forward skips storing this pair's pre-activations. The general case calls out.
                 if !self.keeps_pre_activations() {
                     let sigmoid = |_: T, y: T| y * (T::one() - y);
                     let tanh = |_: T, y: T| T::one() - y * y;

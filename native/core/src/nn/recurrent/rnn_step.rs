@@ -23,11 +23,8 @@ pub fn forward<T: Element>(
             for ((a, x), r) in a.iter_mut().zip(&xp[..h]).zip(&hh[..h]) {
                 *a = *x + *r;
             }
-            // Without a hidden bias the sum takes `+ 0`, as before: same values either way.
             if bias.len() >= h {
                 a.iter_mut().zip(&bias[..h]).for_each(|(a, b)| *a += *b);
-            } else {
-                a.iter_mut().for_each(|a| *a += T::zero());
             }
         },
     );
