@@ -220,17 +220,38 @@ fn hostile_inputs_name_the_layer_and_shapes() {
         "{e}"
     );
     for bad in [
-        Node::new("BiRecurrent").child(conv("ConvLSTMPeephole", (1, 1), (3, 3))),
+        Node::new("RecurrentDecoder")
+            .ints("outputLength", &[2])
+            .child(conv("ConvLSTMPeephole", (1, 1), (3, 3))),
         Node::new("Recurrent").ints("maskZero", &[1]).child(conv(
             "ConvLSTMPeephole",
             (1, 1),
             (3, 3),
         )),
-        Node::new("Recurrent").child(Node::new("MultiRNNCell").child(conv(
+        Node::new("BiRecurrent").ints("maskZero", &[1]).child(conv(
             "ConvLSTMPeephole",
             (1, 1),
             (3, 3),
-        ))),
+        )),
+        Node::new("Recurrent").child(
+            Node::new("MultiRNNCell")
+                .child(conv("ConvLSTMPeephole", (1, 1), (3, 3)))
+                .child(
+                    Node::new("LSTM")
+                        .ints("inputSize", &[1])
+                        .ints("hiddenSize", &[1]),
+                ),
+        ),
+        Node::new("Recurrent").child(
+            Node::new("MultiRNNCell")
+                .child(conv("ConvLSTMPeephole", (1, 2), (3, 3)))
+                .child(conv("ConvLSTMPeephole", (1, 2), (3, 3))),
+        ),
+        Node::new("Recurrent").child(
+            Node::new("MultiRNNCell")
+                .child(conv("ConvLSTMPeephole", (1, 2), (3, 3)))
+                .child(conv("ConvLSTMPeephole3D", (2, 2), (3, 3))),
+        ),
         recurrent(conv("ConvLSTMPeephole", (1, 1), (3, 3)).ints("padding", &[-2])),
         recurrent(conv("ConvLSTMPeephole", (0, 1), (3, 3))),
         recurrent(conv("ConvLSTMPeephole3D", (1, 1), (3, 3)).child(Node::new("Tanh"))),

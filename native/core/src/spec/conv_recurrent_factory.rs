@@ -1,12 +1,12 @@
-//! Builds `Recurrent` over a convolutional LSTM cell (`ConvLSTMPeephole`, `ConvLSTMPeephole3D`)
-//! from its description; `recurrent_factory.rs` hands such a Recurrent here.
+//! Builds `Recurrent` and `BiRecurrent` over convolutional LSTM cells (`ConvLSTMPeephole`,
+//! `ConvLSTMPeephole3D`, or a `MultiRNNCell` of them) from their description; `recurrent_factory.rs` hands such a Recurrent here.
 
 use super::init_factory::regularizer;
 use super::node::Node;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::module::Module;
-use crate::nn::recurrent::{CellRegularizers, ConvCell, ConvRecurrent};
+use crate::nn::recurrent::{CellRegularizers, ConvBiRecurrent, ConvCell, ConvRecurrent, Merge};
 use crate::nn::PointwiseFn;
 
 /// The convolutional cell kinds.
@@ -70,13 +70,52 @@ pub fn conv_cell(node: &Node) -> Result<ConvCell> {
     Ok(c)
 }
 
-/// `Recurrent` (without `maskZero`) over the convolutional cell `child`.
-pub fn build<T: Element>(recurrent: &Node, child: &Node) -> Result<Box<dyn Module<T>>> {
-    if recurrent.flag("maskZero", false)? {
+/// The convolutional cells `child` describes (one, or a `MultiRNNCell` of them); `None` when it
+/// holds none.
+pub fn conv_cells(child: &Node) -> Result<Option<Vec<ConvCell>>> {
+    if is_conv_cell(child) {
+        return Ok(Some(vec![conv_cell(child)?]));
+    }
+    if child.kind != "MultiRNNCell" || !child.children.iter().any(is_conv_cell) {
+        return Ok(None);
+    }
+    if !child.children.iter().all(is_conv_cell) {
         return Err(Error::invalid(
-            &child.kind,
-            "Recurrent(maskZero = true) is not supported for convolutional cells",
+            "MultiRNNCell",
+            "stacks either convolutional cells (ConvLSTMPeephole, ConvLSTMPeephole3D) or vector \
+             cells, not both",
         ));
     }
-    Ok(Box::new(ConvRecurrent::<T>::new(conv_cell(child)?)))
+    child
+        .children
+        .iter()
+        .map(conv_cell)
+        .collect::<Result<_>>()
+        .map(Some)
+}
+
+/// `Recurrent` or `BiRecurrent` (without `maskZero`) over the convolutional `cells`.
+pub fn build<T: Element>(
+    node: &Node,
+    cells: Vec<ConvCell>,
+    merge: impl FnOnce() -> Result<Merge>,
+) -> Result<Box<dyn Module<T>>> {
+    let kind = cells.first().map_or_else(String::new, ConvCell::name);
+    if node.flag("maskZero", false)? {
+        return Err(Error::invalid(
+            &kind,
+            format!(
+                "{}(maskZero = true) is not supported for convolutional cells",
+                node.kind
+            ),
+        ));
+    }
+    match node.kind.as_str() {
+        "Recurrent" => Ok(Box::new(ConvRecurrent::<T>::new(cells)?)),
+        "BiRecurrent" => Ok(Box::new(ConvBiRecurrent::<T>::new(cells, merge()?)?)),
+        other => Err(Error::invalid(
+            &kind,
+            format!("runs only inside Recurrent or BiRecurrent, not {other}"),
+        )),
+    }
 }

@@ -37,7 +37,7 @@ fn cell(node: &Node) -> Result<Cell> {
             "Recurrent",
             format!(
                 "'{}' is not a cell (RnnCell, LSTM, LSTMPeephole, GRU, MultiRNNCell; \
-                 ConvLSTMPeephole and ConvLSTMPeephole3D only alone inside Recurrent)",
+                 ConvLSTMPeephole and ConvLSTMPeephole3D only in Recurrent and BiRecurrent)",
                 node.kind
             ),
         ));
@@ -111,14 +111,8 @@ fn merge(node: &Node) -> Result<Merge> {
 pub fn build<T: Element>(node: &Node) -> Result<Box<dyn Module<T>>> {
     let mask = node.flag("maskZero", false)?;
     if let [child] = node.children.as_slice() {
-        if super::conv_recurrent_factory::is_conv_cell(child) && node.kind != "Recurrent" {
-            return Err(Error::invalid(
-                &child.kind,
-                format!("runs only inside Recurrent, not {}", node.kind),
-            ));
-        }
-        if super::conv_recurrent_factory::is_conv_cell(child) {
-            return super::conv_recurrent_factory::build::<T>(node, child);
+        if let Some(cells) = super::conv_recurrent_factory::conv_cells(child)? {
+            return super::conv_recurrent_factory::build::<T>(node, cells, || merge(node));
         }
     }
     match node.kind.as_str() {

@@ -5,7 +5,8 @@ use super::stack::Stack;
 use crate::element::Element;
 use crate::error::{Error, Result};
 
-/// A layer that carries a hidden state between time steps (Recurrent, BiRecurrent).
+/// A layer that carries a hidden state between time steps (Recurrent, BiRecurrent, and their
+/// convolutional forms).
 ///
 /// # Shapes
 /// - one state per cell (per direction, forward cells first, for BiRecurrent), each
@@ -20,9 +21,9 @@ pub trait HiddenState<T> {
     /// Each cell's per-sample state size (`hidden`, or `2·hidden` for LSTMs).
     fn state_sizes(&self) -> Vec<usize>;
 
-    /// The per-sample shape of `h` (and of `c`) when the state is an image: `[outputSize, oH, oW]`
-    /// (or `[outputSize, oD, oH, oW]`) of a convolutional cell after a forward; empty for the
-    /// vector states of the other cells.
+    /// The per-sample shape of `h` (and of `c`) when the states are images: `[outputSize, oH, oW]`
+    /// (or `[outputSize, oD, oH, oW]`) of each convolutional cell after a forward, concatenated in
+    /// the order of [`Self::hidden_state`]; empty for the vector states of the other cells.
     fn state_image_shape(&self) -> Vec<usize> {
         Vec::new()
     }

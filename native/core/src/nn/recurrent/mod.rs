@@ -4,10 +4,12 @@
 
 mod birecurrent;
 mod cell;
+mod conv_birecurrent;
 mod conv_cell;
 mod conv_lstm_step;
 mod conv_recurrent;
 mod conv_sequence;
+mod conv_stack;
 mod conv_unfold;
 mod decoder;
 mod gate_dropout;
@@ -24,6 +26,7 @@ mod time_distributed;
 
 pub use birecurrent::{BiRecurrent, Merge};
 pub use cell::{Cell, CellKind, CellRegularizers};
+pub use conv_birecurrent::ConvBiRecurrent;
 pub use conv_cell::ConvCell;
 pub use conv_recurrent::ConvRecurrent;
 pub use decoder::RecurrentDecoder;
