@@ -2,7 +2,8 @@
 //! plain torch ops (fixtures/torch_reference_conv_lstm.txt, made by
 //! fixtures/gen_torch_reference_conv_lstm.py): outputs, final states, input gradients and
 //! parameter gradients, in f64 to 1e-10 and in f32 to 1e-4; SAME padding (also uneven, with
-//! stride 2), explicit padding, no peepholes, other activations, a given initial state, 3-D.
+//! stride 2), explicit padding, no peepholes, other activations, a given initial state, 3-D;
+//! MultiRNNCell of convolutional cells and BiRecurrent (both merges) over them.
 
 use ferrodl_core::spec::{build_module, Node};
 use ferrodl_core::tensor::{from_vec, Tensor};
@@ -80,10 +81,13 @@ fn check_as<T: ferrodl_core::Element>(f: &Fixtures, case: &str, node: &Node, tol
 }
 
 fn check(case: &str, cell: Node) {
+    check_node(case, &Node::new("Recurrent").child(cell));
+}
+
+fn check_node(case: &str, node: &Node) {
     let f = fixtures();
-    let node = Node::new("Recurrent").child(cell);
-    check_as::<f64>(&f, case, &node, 1e-10);
-    check_as::<f32>(&f, case, &node, 1e-4);
+    check_as::<f64>(&f, case, node, 1e-10);
+    check_as::<f32>(&f, case, node, 1e-4);
 }
 
 fn conv(kind: &str, (input, output): (i64, i64), (ki, kc): (i64, i64)) -> Node {
@@ -127,4 +131,25 @@ fn conv_lstm_3d_matches_torch() {
         "conv_lstm_3d_one_step",
         conv("ConvLSTMPeephole3D", (1, 3), (1, 3)),
     );
+}
+
+#[test]
+fn multi_rnn_cell_of_conv_cells_matches_torch() {
+    let cells = Node::new("MultiRNNCell")
+        .child(conv("ConvLSTMPeephole", (2, 3), (3, 3)).ints("stride", &[2]))
+        .child(conv("ConvLSTMPeephole", (3, 2), (3, 3)));
+    check_node("conv_lstm_stack", &Node::new("Recurrent").child(cells));
+}
+
+#[test]
+fn birecurrent_conv_matches_torch() {
+    let add = Node::new("BiRecurrent").child(conv("ConvLSTMPeephole", (2, 3), (3, 3)));
+    check_node("conv_lstm_bi_add", &add);
+    let cells = Node::new("MultiRNNCell")
+        .child(conv("ConvLSTMPeephole3D", (1, 2), (3, 3)))
+        .child(conv("ConvLSTMPeephole3D", (2, 2), (1, 3)));
+    let join = Node::new("BiRecurrent")
+        .string("merge", "JoinTable")
+        .child(cells);
+    check_node("conv_lstm_bi_join_stack_3d", &join);
 }
