@@ -97,3 +97,21 @@ def test_conv_lstm_cells_give_image_sequences(sc):
     assert Recurrent().add(ConvLSTMPeephole(2, 4, 3, 3)).forward(x(2, 3, 2, 5, 6)).shape == (2, 3, 4, 5, 6)
     assert Recurrent().add(ConvLSTMPeephole(2, 4, 3, 3, stride=2)).forward(x(1, 2, 2, 5, 6)).shape == (1, 2, 4, 3, 3)
     assert Recurrent().add(ConvLSTMPeephole3D(1, 2, 3, 3)).forward(x(1, 2, 1, 3, 4, 5)).shape == (1, 2, 2, 3, 4, 5)
+
+
+def test_conv_lstm_cells_stack_and_run_in_both_directions(sc):
+    from ferrodl.nn.layer import ConvLSTMPeephole, MultiRNNCell
+    seq = x(2, 3, 2, 5, 4)
+    stack = Recurrent().add(MultiRNNCell([ConvLSTMPeephole(2, 3, 3, 3, stride=2), ConvLSTMPeephole(3, 2, 3, 3)]))
+    assert stack.forward(seq).shape == (2, 3, 2, 3, 2)
+    assert len(stack.get_hidden_state()) == 2
+    bi = BiRecurrent(JoinTable(2, 4)).add(ConvLSTMPeephole(2, 3, 3, 3))
+    joined = bi.forward(seq)
+    assert joined.shape == (2, 3, 6, 5, 4)
+    # The second direction is an independent cell over the reversed sequence.
+    w = bi.get_weights()[0]
+    single = Recurrent().add(ConvLSTMPeephole(2, 3, 3, 3))
+    single.set_weights([w[:len(w) // 2]])
+    np.testing.assert_allclose(joined[:, :, :3], single.forward(seq), atol=1e-5)
+    single.set_weights([w[len(w) // 2:]])
+    np.testing.assert_allclose(joined[:, :, 3:], single.forward(seq[:, ::-1].copy())[:, ::-1], atol=1e-5)

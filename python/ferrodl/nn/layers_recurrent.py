@@ -89,7 +89,8 @@ class LSTMPeephole(Layer):
 
 class ConvLSTMPeephole(Layer):
     """A convolutional LSTM cell with peepholes over ``[batch, time, input_size, H, W]`` steps
-    (``padding=-1``: SAME); runs alone inside ``Recurrent``. State: ``[h, c]``, each
+    (``padding=-1``: SAME); runs inside ``Recurrent`` or ``BiRecurrent`` (``JoinTable(2, 4)`` joins the
+    channels), alone or in a ``MultiRNNCell`` of convolutional cells. State: ``[h, c]``, each
     ``[batch, output_size, oH, oW]``."""
 
     scala_class = "ferrodl.nn.ConvLSTMPeephole"
@@ -126,7 +127,8 @@ class GRU(Layer):
 
 
 class MultiRNNCell(Layer):
-    """Cells stacked inside one ``Recurrent``: each step feeds the next cell's input."""
+    """Cells stacked inside one ``Recurrent`` or ``BiRecurrent`` (vector cells, or convolutional cells of
+    one kind): each step feeds the next cell's input."""
 
     scala_class = "ferrodl.nn.MultiRNNCell"
 

@@ -3,10 +3,10 @@ package ferrodl.nn
 import ferrodl.nn.abstractnn.AbstractModule
 import ferrodl.optim.Regularizer
 
-// The convolutional LSTM cells (native/core/src/nn/recurrent/conv_cell.rs). A cell runs alone
-// inside `Recurrent` (`Recurrent().add(ConvLSTMPeephole(2, 4, 3, 3))`): not in BiRecurrent,
-// RecurrentDecoder or MultiRNNCell, and without maskZero. Gate order and parameter layout:
-// docs/recurrent.md.
+// The convolutional LSTM cells (native/core/src/nn/recurrent/conv_cell.rs). They run inside
+// `Recurrent` or `BiRecurrent` (`Recurrent().add(ConvLSTMPeephole(2, 4, 3, 3))`), alone or stacked
+// in a `MultiRNNCell` of convolutional cells of one dimensionality; not in RecurrentDecoder, and
+// without maskZero. Gate order and parameter layout: docs/recurrent.md.
 
 /**
  * A convolutional LSTM cell: the gates are convolutions of the step's image (`kernelI`, `stride`,
@@ -18,29 +18,24 @@ import ferrodl.optim.Regularizer
  * (`[outputSize]` each). Regularisers: `w` on `W_x`, `u` on `W_h`, `b` on `b`, `c` on the peepholes.
  */
 abstract class ConvCell(
-    val inputSize: Int,
+    inputSize: Int,
     val outputSize: Int,
     val kernelI: Int,
     val kernelC: Int,
     val stride: Int,
     val padding: Int,
-    val wRegularizer: Regularizer,
-    val uRegularizer: Regularizer,
-    val bRegularizer: Regularizer,
+    wRegularizer: Regularizer,
+    uRegularizer: Regularizer,
+    bRegularizer: Regularizer,
     val cRegularizer: Regularizer,
     val withPeephole: Boolean
-) extends AbstractModule {
+) extends Cell(inputSize, outputSize, 0.0, wRegularizer, uRegularizer, bRegularizer) {
   require(
     inputSize > 0 && outputSize > 0 && kernelI > 0 && kernelC > 0 && stride > 0,
     s"$kind: sizes, kernels and stride must be positive, got inputSize=$inputSize, " +
       s"outputSize=$outputSize, kernelI=$kernelI, kernelC=$kernelC, stride=$stride"
   )
   require(padding >= -1, s"$kind: padding must be >= 0, or -1 for SAME; got $padding")
-
-  /** The activations, as children (engine order: activation, innerActivation). */
-  protected def activations: Seq[AbstractModule] = Nil
-
-  override protected def children: Seq[AbstractModule] = activations
 
   override protected def attrs: Seq[(String, SpecAttr)] =
     Seq(

@@ -12,7 +12,8 @@ import ferrodl.utils.{T, Table}
  * forward; `getHiddenState` reads the state after the last forward of that native model.
  *
  * A cell's state is `h` as a `[batch, hidden]` tensor (RnnCell, GRU) or the table `T(h, c)` of two
- * (LSTM, LSTMPeephole). A `MultiRNNCell` gives a table of its cells' states; a `BiRecurrent` gives
+ * (LSTM, LSTMPeephole), and `T(h, c)` of `[batch, outputSize, oH, oW]` tensors for a convolutional
+ * cell (ConvLSTMPeephole, ConvLSTMPeephole3D). A `MultiRNNCell` gives a table of its cells' states; a `BiRecurrent` gives
  * `T(forward, backward)`, each the state of its direction (the backward direction ends at the
  * sequence's first step).
  */
@@ -38,19 +39,12 @@ trait HiddenStateAccess { self: Container =>
       .flatMap { case (ref, p) => Option(ref.get()).filterNot(_.isClosed).map(m => (m, p)) }
       .getOrElse(throw new IllegalStateException(s"${getName()}: getHiddenState needs a forward first"))
     val data = model.getHiddenState(path)
-    convCell match {
-      case Some(c) => HiddenStateAccess.decodeConv(c, data, model.getHiddenStateShape(path))
-      case None => HiddenStateAccess.decode(cells, directions, data)
-    }
+    if (cells.exists(_.isInstanceOf[ConvCell]))
+      HiddenStateAccess.decodeConv(cells, directions, data, model.getHiddenStateShape(path))
+    else HiddenStateAccess.decode(cells, directions, data)
   }
 
-  /** The convolutional cell, when the layer holds one (it then holds nothing else). */
-  private def convCell: Option[ConvCell] = modules.headOption.collect { case c: ConvCell => c }
-
-  private def encodeState(a: Activity): Seq[Array[Float]] = convCell match {
-    case Some(c) => Seq(HiddenStateAccess.encodeConv(c, a))
-    case None => HiddenStateAccess.encode(cells, directions, a)
-  }
+  private def encodeState(a: Activity): Seq[Array[Float]] = HiddenStateAccess.encode(cells, directions, a)
 
   /** The cells, in the engine's order (a MultiRNNCell's, bottom first). */
   private def cells: Seq[Cell] = modules.headOption match {
@@ -153,8 +147,7 @@ object HiddenStateAccess {
   }
 
   /** The inverse of [[encodeConv]], given the per-sample shape of `h` (`[outputSize, oH, oW]`). */
-  private[nn] def decodeConv(c: ConvCell, data: Array[Float], shape: Array[Int]): Activity = {
-    if (shape.isEmpty) throw new IllegalStateException(s"getHiddenState of ${c.describe()} needs a forward first")
+  private def decodeConvCell(data: Array[Float], shape: Array[Int]): Activity = {
     val n = shape.product
     val batch = data.length / (2 * n)
     val parts = (0 until 2).map { j =>
@@ -165,13 +158,41 @@ object HiddenStateAccess {
     T.seq(parts)
   }
 
+  /**
+   * The inverse of [[encode]] for convolutional cells, given each state's per-sample `h` shape
+   * (`[outputSize, oH, oW]` or `[outputSize, oD, oH, oW]`), concatenated in the states' order.
+   */
+  private[nn] def decodeConv(cells: Seq[Cell], directions: Int, data: Array[Float], shapes: Array[Int]): Activity = {
+    if (shapes.isEmpty)
+      throw new IllegalStateException(s"getHiddenState of ${cells.head.describe()} needs a forward first")
+    val all = Seq.fill(directions)(cells).flatten
+    val ranks = all.map(c => if (c.isInstanceOf[ConvLSTMPeephole3D]) 4 else 3)
+    val shapeOf = ranks.scanLeft(0)(_ + _).sliding(2).map { case Seq(a, b) => shapes.slice(a, b) }.toSeq
+    val sizes = shapeOf.map(2 * _.product)
+    val batch = if (data.isEmpty) 0 else data.length / sizes.sum
+    val offsets = sizes.scanLeft(0)((o, s) => o + s * batch)
+    val states = shapeOf.indices.map { i =>
+      decodeConvCell(java.util.Arrays.copyOfRange(data, offsets(i), offsets(i + 1)), shapeOf(i))
+    }
+    group(states, cells.length, directions)
+  }
+
+  /** Per-cell states grouped as the layer gives them: a table per MultiRNNCell, per direction. */
+  private def group(states: Seq[Activity], cells: Int, directions: Int): Activity = {
+    val perDirection = states.grouped(cells).map(s => if (s.length == 1) s.head else T.seq(s)).toSeq
+    if (directions == 1) perDirection.head else T.seq(perDirection)
+  }
+
   /** Every cell's state (per direction, forward first), each flat in the engine's layout. */
   private[nn] def encode(cells: Seq[Cell], directions: Int, a: Activity): Seq[Array[Float]] = {
     val perDirection =
       if (directions == 1) Seq(a) else items(a, directions, "a BiRecurrent's state (forward, backward)")
     perDirection.flatMap { d =>
       val perCell = if (cells.length == 1) Seq(d) else items(d, cells.length, "a MultiRNNCell's state")
-      cells.zip(perCell).map { case (c, s) => encodeCell(c, s) }
+      cells.zip(perCell).map {
+        case (c: ConvCell, s) => encodeConv(c, s)
+        case (c, s) => encodeCell(c, s)
+      }
     }
   }
 
@@ -183,7 +204,6 @@ object HiddenStateAccess {
     val states = Seq.fill(directions)(cells).flatten.zipWithIndex.map { case (c, i) =>
       decodeCell(c, java.util.Arrays.copyOfRange(data, offsets(i), offsets(i + 1)))
     }
-    val perDirection = states.grouped(cells.length).map(s => if (s.length == 1) s.head else T.seq(s)).toSeq
-    if (directions == 1) perDirection.head else T.seq(perDirection)
+    group(states, cells.length, directions)
   }
 }

@@ -39,11 +39,15 @@ object Recurrent {
       module: AbstractModule,
       existing: scala.collection.Seq[AbstractModule]
   ): Unit = {
+    val conv = module match {
+      case _: ConvCell => true
+      case m: MultiRNNCell => m.cells.exists(_.isInstanceOf[ConvCell])
+      case _ => false
+    }
     require(
-      module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell] ||
-        (owner == "Recurrent" && module.isInstanceOf[ConvCell]),
+      (module.isInstanceOf[Cell] || module.isInstanceOf[MultiRNNCell]) && !(conv && owner == "RecurrentDecoder"),
       s"$owner takes a cell (RnnCell, LSTM, LSTMPeephole, GRU or MultiRNNCell; ConvLSTMPeephole and " +
-        s"ConvLSTMPeephole3D only in Recurrent), got ${module.describe()}"
+        s"ConvLSTMPeephole3D only in Recurrent and BiRecurrent), got ${module.describe()}"
     )
     require(existing.isEmpty, s"$owner holds one cell; stack cells with MultiRNNCell")
   }
@@ -53,7 +57,8 @@ object Recurrent {
  * BigDL's `BiRecurrent`: the cell over the sequence and a copy (its own parameters, after the
  * first's) over the reversed sequence, merged by `merge`: `CAddTable()` (the default, `null`)
  * sums them, `JoinTable` on the last (feature) dimension concatenates them
- * (`[batch, time, 2 * hidden]`).
+ * (`[batch, time, 2 * hidden]`). Over convolutional cells the output is `[batch, time, outputSize,
+ * oH, oW]`, and `JoinTable` concatenates the channels (`[batch, time, 2 * outputSize, oH, oW]`).
  */
 class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = false)
     extends Container
@@ -64,8 +69,9 @@ class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = fals
     case null | _: CAddTable => "CAddTable"
     case j: JoinTable =>
       require(
-        j.dimension == j.nInputDims || j.dimension == -1,
-        s"BiRecurrent joins on the feature (last) dimension: JoinTable(n, n), got JoinTable(${j.dimension}, ${j.nInputDims})"
+        j.dimension == j.nInputDims || j.dimension == -1 || (j.dimension == 2 && j.nInputDims >= 4),
+        s"BiRecurrent joins on the feature (last) dimension, JoinTable(n, n), or for convolutional cells on " +
+          s"the channels, JoinTable(2, 4) (3-D: JoinTable(2, 5)); got JoinTable(${j.dimension}, ${j.nInputDims})"
       )
       "JoinTable"
     case other =>
@@ -74,6 +80,23 @@ class BiRecurrent(val merge: AbstractModule = null, val maskZero: Boolean = fals
 
   override def add(module: AbstractModule): this.type = {
     Recurrent.checkCell("BiRecurrent", module, modules.toSeq)
+    val first = module match {
+      case m: MultiRNNCell => m.cells.head
+      case c => c
+    }
+    merge match {
+      case j: JoinTable if j.dimension != -1 =>
+        val want = first match {
+          case _: ConvLSTMPeephole3D => (2, 5)
+          case _: ConvCell => (2, 4)
+          case _ => (j.nInputDims, j.nInputDims)
+        }
+        require(
+          (j.dimension, j.nInputDims) == want,
+          s"BiRecurrent over ${module.describe()} joins with JoinTable${want}, got JoinTable(${j.dimension}, ${j.nInputDims})"
+        )
+      case _ =>
+    }
     super.add(module)
   }
 

@@ -21,7 +21,10 @@ abstract class Cell(
     val uRegularizer: Regularizer,
     val bRegularizer: Regularizer
 ) extends AbstractModule {
-  require(inputSize > 0 && hiddenSize > 0, s"$kind sizes must be positive, got $inputSize -> $hiddenSize")
+  require(
+    inputSize > 0 && hiddenSize > 0,
+    s"$kind sizes must be positive, got inputSize=$inputSize -> $hiddenSize"
+  )
   require(p >= 0 && p < 1, s"$kind: dropout p must be in [0, 1), got $p")
 
   /** The activations, as children (engine order). */
@@ -188,7 +191,8 @@ object GRU {
 }
 
 /**
- * Cells stacked in one `Recurrent`: at every step each cell feeds the next (the engine runs them
+ * Cells stacked in one `Recurrent` (vector cells, or ConvLSTMPeephole / ConvLSTMPeephole3D cells
+ * of one kind): at every step each cell feeds the next (the engine runs them
  * layer by layer over the sequence, which computes the same). Each cell's input size must be the
  * previous one's hidden size.
  */
@@ -199,6 +203,12 @@ class MultiRNNCell(val cells: Array[Cell]) extends AbstractModule {
       require(
         b.inputSize == a.hiddenSize,
         s"MultiRNNCell: ${a.describe()} feeds ${b.describe()}, whose input size must be ${a.hiddenSize}"
+      )
+      require(
+        a.isInstanceOf[ConvCell] == b.isInstanceOf[ConvCell] &&
+          a.isInstanceOf[ConvLSTMPeephole3D] == b.isInstanceOf[ConvLSTMPeephole3D],
+        s"MultiRNNCell stacks either vector cells or convolutional cells of one dimensionality, " +
+          s"got ${a.describe()} and ${b.describe()}"
       )
     case _ =>
   }

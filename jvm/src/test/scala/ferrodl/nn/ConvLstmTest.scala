@@ -7,7 +7,8 @@ import org.junit.Assert._
 import org.junit.Test
 
 /**
- * ConvLSTMPeephole and ConvLSTMPeephole3D through the Scala API inside Recurrent, against the cell
+ * ConvLSTMPeephole and ConvLSTMPeephole3D through the Scala API inside Recurrent (alone and in a
+ * MultiRNNCell) and BiRecurrent, against the cell
  * written out in torch (native/core/tests/fixtures/torch_reference_conv_lstm.txt): one forward and
  * backward, the hidden state, and refused uses.
  */
@@ -60,6 +61,33 @@ class ConvLstmTest {
     close("final h 3d", fixtures("conv_lstm_3d/final_h"), three.getHiddenState().toTable[Tensor](1))
   }
 
+  @Test def stackedAndBidirectionalMatchTorch(): Unit = {
+    val stack = MultiRNNCell(Array(ConvLSTMPeephole(2, 3, 3, 3, stride = 2), ConvLSTMPeephole(3, 2, 3, 3)))
+    check("conv_lstm_stack", Recurrent().add(stack))
+    check("conv_lstm_bi_add", BiRecurrent().add(ConvLSTMPeephole(2, 3, 3, 3)))
+    val three = MultiRNNCell(Array(ConvLSTMPeephole3D(1, 2, 3, 3), ConvLSTMPeephole3D(2, 2, 1, 3)))
+    check("conv_lstm_bi_join_stack_3d", BiRecurrent(JoinTable(2, 5)).add(three))
+  }
+
+  @Test def stackedBidirectionalHiddenStateRoundTrips(): Unit = {
+    val stack = MultiRNNCell(Array(ConvLSTMPeephole(2, 3, 3, 3, stride = 2), ConvLSTMPeephole(3, 2, 3, 3)))
+    val bi = BiRecurrent(JoinTable(2, 4)).add(stack)
+    val x = Tensor(Array.tabulate(2 * 3 * 2 * 5 * 4)(i => math.sin(i * 0.37).toFloat), Array(2, 3, 2, 5, 4))
+    assertArrayEquals(Array(2, 3, 4, 3, 2), bi.forward(x).size())
+    val state = bi.getHiddenState().toTable
+    val fwd = state[ferrodl.utils.Table](1)
+    assertEquals(2, state.length())
+    assertArrayEquals(Array(2, 3, 3, 2), fwd[ferrodl.utils.Table](1)[Tensor](1).size())
+    assertArrayEquals(Array(2, 2, 3, 2), fwd[ferrodl.utils.Table](2)[Tensor](2).size())
+    // Starting from the final state changes the output; starting from zeros again restores it.
+    val first = bi.forward(x).copyTensor()
+    bi.setHiddenState(state)
+    val continued = bi.forward(x).copyTensor()
+    assertTrue(first.storage.zip(continued.storage).exists { case (a, b) => math.abs(a - b) > 1e-4 })
+    bi.setHiddenState(null)
+    close("from zeros again", first, bi.forward(x))
+  }
+
   @Test def parameterCount(): Unit = {
     // W_x [12, 2, 3, 3], b [12], W_h [12, 3, 3, 3], peepholes [3, 3].
     assertEquals(12 * 2 * 9 + 12 + 12 * 3 * 9 + 9, Recurrent().add(ConvLSTMPeephole(2, 3, 3, 3)).numParameters())
@@ -70,7 +98,10 @@ class ConvLstmTest {
   }
 
   @Test def badUsesAreRefused(): Unit = {
-    refused(BiRecurrent().add(ConvLSTMPeephole(2, 3, 3, 3)), "ConvLSTMPeephole")
+    refused(RecurrentDecoder(2).add(ConvLSTMPeephole(2, 2, 3, 3)), "ConvLSTMPeephole")
+    refused(MultiRNNCell(Array(ConvLSTMPeephole(2, 3, 3, 3), LSTM(3, 3))), "MultiRNNCell")
+    refused(MultiRNNCell(Array(ConvLSTMPeephole(2, 3, 3, 3), ConvLSTMPeephole3D(3, 3, 3, 3))), "MultiRNNCell")
+    refused(BiRecurrent(JoinTable(4, 4)).add(ConvLSTMPeephole(2, 3, 3, 3)), "JoinTable(2,4)")
     refused(ConvLSTMPeephole(2, 3, 3, 3, padding = -2), "padding")
     refused(ConvLSTMPeephole3D(0, 3, 3, 3), "inputSize=0")
     val rec = Recurrent().add(ConvLSTMPeephole(2, 3, 3, 3))
