@@ -27,6 +27,9 @@ class LocalOptimizer(
   private var shards: Array[DataBlock] = _
   private var workers: Array[Worker] = _
   private var pool: ExecutorService = _
+  // The gradient array of the last iteration the training loop handed back: reused, since a
+  // fresh multi-megabyte array costs more (allocation, zeroing) than the sum written into it.
+  private var spare: Array[Float] = _
 
   override private[optim] def prepare(): Long = {
     ferrodl.engine.MemoryLimit.sync()
@@ -86,10 +89,15 @@ class LocalOptimizer(
       try tasks.flatMap(_.get())
       catch { case e: java.util.concurrent.ExecutionException => throw e.getCause }
     val merged = parts.map(_._2).reduce((a, b) => a.merge(b))
-    val grads = new Array[Float](state.weights.length)
+    val n = state.weights.length
+    val grads = if (spare != null && spare.length == n) spare else new Array[Float](n)
+    spare = null
     ferrodl.engine.NativeModel.sumGradients(parts.collect { case (pid, _) if pid >= 0 => workers(pid).model }, grads)
     merged.withGrads(grads)
   }
+
+  /** Keeps `part`'s gradient array (every element is overwritten by the next sum). */
+  override private[optim] def recycle(part: GradPart): Unit = spare = part.grads
 
   override private[optim] def retryable(e: Throwable): Boolean = false
 
@@ -99,6 +107,7 @@ class LocalOptimizer(
     pool = null
     workers = null
     shards = null
+    spare = null
   }
 }
 

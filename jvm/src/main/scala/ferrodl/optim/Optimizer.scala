@@ -238,6 +238,13 @@ abstract class Optimizer(val model: AbstractModule, val criterion: AbstractCrite
   private[optim] def computeGradients(state: ModelState, iteration: Long, seed: Long, label: String): GradPart
 
   /**
+   * Hands back an iteration's part once the training loop is done with it (after the update,
+   * the summaries and the checkpoint), so that its gradient array may be reused by the next
+   * `computeGradients`.
+   */
+  private[optim] def recycle(part: GradPart): Unit = ()
+
+  /**
    * One round of local SGD ([[LocalSgd]]) from `state`: `round.steps` iterations from
    * `iteration` (0-based), the replicas' summed weight displacements and method states.
    * Optimizers that do not support it train one iteration per round.

@@ -193,6 +193,7 @@ private[optim] final class TrainingLoop(opt: Optimizer) {
         if (skipped.isEmpty) summarise(done, loss, throughput, rate, part.grads)
         validate(done)
         saveCheckpoint()
+        opt.recycle(part)
       }
     }
   }
