@@ -1,5 +1,6 @@
 //! BiRecurrent: a cell run forwards and a copy run backwards in time, merged.
 
+use super::bidirectional::{merge_outputs, Merge, Pair};
 use super::cell::Cell;
 use super::hidden_state::HiddenState;
 use super::sequence::{layout, out_shape, zero_mask};
@@ -10,15 +11,6 @@ use crate::module::Module;
 use crate::rng::Rng;
 use crate::tensor::{check_same_shape, flat, from_vec, Tensor};
 
-/// How the two directions' outputs are merged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Merge {
-    /// BigDL's default `CAddTable`: the sum.
-    Add,
-    /// `JoinTable` on the feature dimension: forward features, then backward ones.
-    Join,
-}
-
 /// BigDL's `BiRecurrent(merge = CAddTable).add(cell)`: the cell (or `MultiRNNCell`) over the
 /// sequence, and an independent copy (own parameters) over the reversed sequence, merged.
 ///
@@ -28,47 +20,28 @@ pub enum Merge {
 /// - parameters: the forward cells', then the backward cells'
 #[derive(Debug, Clone)]
 pub struct BiRecurrent<T> {
-    fwd: Stack<T>,
-    bwd: Stack<T>,
-    merge: Merge,
+    pair: Pair<Stack<T>, T>,
     mask_zero: bool,
     mask: Vec<bool>,
-    gy: Vec<T>,
-    gx: Vec<T>,
 }
 
 impl<T: Element> BiRecurrent<T> {
     pub fn new(cells: Vec<Cell>, merge: Merge, mask_zero: bool) -> Result<Self> {
         Ok(BiRecurrent {
-            fwd: Stack::new(cells.clone(), false)?,
-            bwd: Stack::new(cells, true)?,
-            merge,
+            pair: Pair::new(
+                Stack::new(cells.clone(), false)?,
+                Stack::new(cells, true)?,
+                merge,
+            ),
             mask_zero,
             mask: Vec::new(),
-            gy: Vec::new(),
-            gx: Vec::new(),
         })
     }
 
     fn width(&self) -> usize {
-        match self.merge {
-            Merge::Add => self.fwd.hidden_size(),
-            Merge::Join => 2 * self.fwd.hidden_size(),
-        }
-    }
-
-    /// Copies one direction's part of the merged gradient into `self.gy`.
-    fn split_grad(&mut self, gy: &[T], second: bool) {
-        let h = self.fwd.hidden_size();
-        self.gy.clear();
-        match self.merge {
-            Merge::Add => self.gy.extend_from_slice(gy),
-            Merge::Join => {
-                let off = if second { h } else { 0 };
-                for row in gy.chunks(2 * h) {
-                    self.gy.extend_from_slice(&row[off..off + h]);
-                }
-            }
+        match self.pair.merge {
+            Merge::Add => self.pair.fwd.hidden_size(),
+            Merge::Join => 2 * self.pair.fwd.hidden_size(),
         }
     }
 
@@ -78,10 +51,10 @@ impl<T: Element> BiRecurrent<T> {
         grad_params: &mut [T],
         x: &[T],
         gy: &[T],
-        mut gx: Option<&mut [T]>,
+        gx: Option<&mut [T]>,
     ) -> Result<()> {
-        let (h, width) = (self.fwd.hidden_size(), self.width());
-        let steps = x.len() / self.fwd.input_size().max(1);
+        let (h, width) = (self.pair.fwd.hidden_size(), self.width());
+        let steps = x.len() / self.pair.fwd.input_size().max(1);
         if gy.len() != steps * width || h == 0 {
             return Err(Error::shape(
                 &Module::<T>::describe(self),
@@ -89,33 +62,7 @@ impl<T: Element> BiRecurrent<T> {
                 &[gy.len()],
             ));
         }
-        let pf = self.fwd.num_params();
-        let (gpf, gpb) = grad_params.split_at_mut(pf);
-        self.split_grad(gy, false);
-        let g = std::mem::take(&mut self.gy);
-        let r = self
-            .fwd
-            .backward(&params[..pf], gpf, x, &g, gx.as_deref_mut());
-        self.gy = g;
-        r?;
-        self.split_grad(gy, true);
-        let g = std::mem::take(&mut self.gy);
-        let mut gxb = std::mem::take(&mut self.gx);
-        gxb.resize(x.len(), T::zero());
-        let want = gx.is_some();
-        let r = self.bwd.backward(
-            &params[pf..],
-            gpb,
-            x,
-            &g,
-            if want { Some(&mut gxb) } else { None },
-        );
-        self.gy = g;
-        if let Some(gx) = gx {
-            gx.iter_mut().zip(&gxb).for_each(|(a, b)| *a += *b);
-        }
-        self.gx = gxb;
-        r
+        self.pair.backward(params, grad_params, (x, gy, h), gx)
     }
 }
 
@@ -123,17 +70,17 @@ impl<T: Element> BiRecurrent<T> {
 /// step is the sequence's first).
 impl<T: Element> HiddenState<T> for BiRecurrent<T> {
     fn hidden_state(&self) -> Vec<Vec<T>> {
-        let mut v = self.fwd.hidden_state();
-        v.extend(self.bwd.hidden_state());
+        let mut v = self.pair.fwd.hidden_state();
+        v.extend(self.pair.bwd.hidden_state());
         v
     }
 
     fn set_hidden_state(&mut self, states: Option<Vec<Vec<T>>>) -> Result<()> {
         let Some(mut v) = states else {
-            self.fwd.set_hidden_state("BiRecurrent", None)?;
-            return self.bwd.set_hidden_state("BiRecurrent", None);
+            self.pair.fwd.set_hidden_state("BiRecurrent", None)?;
+            return self.pair.bwd.set_hidden_state("BiRecurrent", None);
         };
-        let n = self.fwd.layers.len();
+        let n = self.pair.fwd.layers.len();
         if v.len() != 2 * n {
             return Err(Error::invalid(
                 "BiRecurrent",
@@ -141,44 +88,47 @@ impl<T: Element> HiddenState<T> for BiRecurrent<T> {
             ));
         }
         let back = v.split_off(n);
-        let (f, b) = (self.fwd.clone(), self.bwd.clone());
+        let (f, b) = (self.pair.fwd.clone(), self.pair.bwd.clone());
         let result = self
+            .pair
             .fwd
             .set_hidden_state("BiRecurrent", Some(v))
-            .and_then(|_| self.bwd.set_hidden_state("BiRecurrent", Some(back)));
+            .and_then(|_| self.pair.bwd.set_hidden_state("BiRecurrent", Some(back)));
         if result.is_err() {
-            (self.fwd, self.bwd) = (f, b);
+            (self.pair.fwd, self.pair.bwd) = (f, b);
         }
         result
     }
 
     fn state_sizes(&self) -> Vec<usize> {
-        let mut v = self.fwd.state_sizes();
-        v.extend(self.bwd.state_sizes());
+        let mut v = self.pair.fwd.state_sizes();
+        v.extend(self.pair.bwd.state_sizes());
         v
     }
 }
 
 impl<T: Element> Module<T> for BiRecurrent<T> {
     fn describe(&self) -> String {
-        let merge = match self.merge {
-            Merge::Add => "CAddTable",
-            Merge::Join => "JoinTable",
-        };
-        format!("BiRecurrent({}, {merge})", self.fwd.describe())
+        format!(
+            "BiRecurrent({}, {})",
+            self.pair.fwd.describe(),
+            self.pair.merge.name()
+        )
     }
 
     fn num_params(&self) -> usize {
-        2 * self.fwd.num_params()
+        self.pair.num_params()
     }
 
     fn param_tensors(&self) -> Vec<crate::param_tensor::ParamTensor> {
         let fwd = self
+            .pair
             .fwd
             .param_tensors()
             .into_iter()
             .map(|t| t.under("layer"));
         let bwd = self
+            .pair
             .bwd
             .param_tensors()
             .into_iter()
@@ -187,26 +137,21 @@ impl<T: Element> Module<T> for BiRecurrent<T> {
     }
 
     fn init_params(&self, params: &mut [T], rng: &mut Rng) {
-        let (a, b) = params.split_at_mut(self.fwd.num_params());
-        self.fwd.init_params(a, rng);
-        self.bwd.init_params(b, rng);
+        self.pair.init_params(params, rng);
     }
 
     fn add_regularization(&self, params: &[T], grad_params: &mut [T], scale: f64) {
-        let pf = self.fwd.num_params();
-        let (ga, gb) = grad_params.split_at_mut(pf);
-        self.fwd.add_regularization(&params[..pf], ga, scale);
-        self.bwd.add_regularization(&params[pf..], gb, scale);
+        self.pair.add_regularization(params, grad_params, scale);
     }
 
     fn set_training(&mut self, training: bool) {
-        self.fwd.set_training(training);
-        self.bwd.set_training(training);
+        self.pair.fwd.set_training(training);
+        self.pair.bwd.set_training(training);
     }
 
     fn reseed(&mut self, seed: u64) {
-        self.fwd.reseed(seed);
-        self.bwd.reseed(!seed);
+        self.pair.fwd.reseed(seed);
+        self.pair.bwd.reseed(!seed);
     }
 
     fn hidden_state_at(&mut self, path: &[usize]) -> Option<&mut dyn HiddenState<T>> {
@@ -215,7 +160,7 @@ impl<T: Element> Module<T> for BiRecurrent<T> {
 
     fn forward(&mut self, params: &[T], input: &Tensor<T>) -> Result<Tensor<T>> {
         let name = Module::<T>::describe(self);
-        let f = self.fwd.input_size();
+        let f = self.pair.fwd.input_size();
         let (batch, time, batched) = layout(&name, input.shape(), f)?;
         let x = flat(input);
         if self.mask_zero {
@@ -223,24 +168,14 @@ impl<T: Element> Module<T> for BiRecurrent<T> {
         } else {
             self.mask.clear();
         }
-        let (h, width) = (self.fwd.hidden_size(), self.width());
-        let pf = self.fwd.num_params();
-        let mut out = vec![T::zero(); batch * time * width];
-        let yf = self
-            .fwd
-            .forward(&params[..pf], &x, (batch, time), &self.mask)?;
-        for (o, y) in out.chunks_mut(width).zip(yf.chunks(h)) {
-            o[..h].copy_from_slice(y);
-        }
-        let yb = self
-            .bwd
-            .forward(&params[pf..], &x, (batch, time), &self.mask)?;
-        for (o, y) in out.chunks_mut(width).zip(yb.chunks(h)) {
-            match self.merge {
-                Merge::Add => o.iter_mut().zip(y).for_each(|(a, b)| *a += *b),
-                Merge::Join => o[h..].copy_from_slice(y),
-            }
-        }
+        let (h, width) = (self.pair.fwd.hidden_size(), self.width());
+        let pf = self.pair.fwd.num_params();
+        let Pair {
+            fwd, bwd, merge, ..
+        } = &mut self.pair;
+        let yf = fwd.forward(&params[..pf], &x, (batch, time), &self.mask)?;
+        let yb = bwd.forward(&params[pf..], &x, (batch, time), &self.mask)?;
+        let out = merge_outputs(*merge, yf, yb, h);
         from_vec(&name, &out_shape(batch, time, batched, width), out)
     }
 

@@ -83,12 +83,7 @@ impl<T: Element> ConvStack<T> {
 
     /// E.g. `ConvLSTMPeephole(2 -> 4, ..)` or `MultiRNNCell(ConvLSTMPeephole(..), ..)`.
     pub fn describe(&self) -> String {
-        let cells: Vec<String> = self.seqs.iter().map(|s| s.cell.describe()).collect();
-        if cells.len() == 1 {
-            cells.join("")
-        } else {
-            format!("MultiRNNCell({})", cells.join(", "))
-        }
+        super::stack::describe_cells(self.seqs.iter().map(|s| s.cell.describe()).collect())
     }
 
     pub fn num_params(&self) -> usize {

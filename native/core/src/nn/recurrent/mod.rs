@@ -2,6 +2,7 @@
 //! Recurrent and BiRecurrent (or fed their own outputs by RecurrentDecoder), plus
 //! TimeDistributed. See `docs/recurrent.md`.
 
+mod bidirectional;
 mod birecurrent;
 mod cell;
 mod conv_birecurrent;
@@ -24,7 +25,8 @@ mod sequence;
 mod stack;
 mod time_distributed;
 
-pub use birecurrent::{BiRecurrent, Merge};
+pub use bidirectional::Merge;
+pub use birecurrent::BiRecurrent;
 pub use cell::{Cell, CellKind, CellRegularizers};
 pub use conv_birecurrent::ConvBiRecurrent;
 pub use conv_cell::ConvCell;

@@ -8,6 +8,15 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
+/// One cell's description, or `MultiRNNCell(a, b, ..)` for several.
+pub(super) fn describe_cells(cells: Vec<String>) -> String {
+    if cells.len() == 1 {
+        cells.join("")
+    } else {
+        format!("MultiRNNCell({})", cells.join(", "))
+    }
+}
+
 /// Cells stacked over a sequence.
 ///
 /// # Shapes
@@ -62,12 +71,7 @@ impl<T: Element> Stack<T> {
 
     /// E.g. `LSTM(3 -> 4)` or `MultiRNNCell(LSTM(3 -> 4), LSTM(4 -> 4))`.
     pub fn describe(&self) -> String {
-        let cells: Vec<String> = self.layers.iter().map(|l| l.cell.describe()).collect();
-        if cells.len() == 1 {
-            cells.join("")
-        } else {
-            format!("MultiRNNCell({})", cells.join(", "))
-        }
+        describe_cells(self.layers.iter().map(|l| l.cell.describe()).collect())
     }
 
     pub fn num_params(&self) -> usize {
