@@ -5,31 +5,14 @@
 
 use ferrodl_core::gradcheck::check_module;
 use ferrodl_core::module::Module;
-use ferrodl_core::rng::Rng;
 use ferrodl_core::spec::{build_module, Node};
-use ferrodl_core::tensor::{from_vec, Tensor};
+use ferrodl_core::tensor::Tensor;
 use ndarray::Axis;
 
 const TOL: f64 = 1e-6;
 
-fn random(shape: &[usize], seed: u64) -> Tensor<f64> {
-    let mut rng = Rng::new(seed);
-    let n = shape.iter().product();
-    from_vec(
-        "test",
-        shape,
-        (0..n).map(|_| rng.uniform(-1.5, 1.5)).collect(),
-    )
-    .expect("shape")
-}
-
-fn params(m: &dyn Module<f64>, seed: u64) -> Vec<f64> {
-    let mut p = vec![0.0; m.num_params()];
-    m.init_params(&mut p, &mut Rng::new(seed));
-    let mut rng = Rng::new(seed + 100);
-    p.iter_mut().for_each(|v| *v += rng.uniform(-0.3, 0.3));
-    p
-}
+mod common;
+use common::{perturbed_params as params, random};
 
 fn conv(kind: &str, (input, output): (i64, i64), (ki, kc): (i64, i64)) -> Node {
     Node::new(kind)
