@@ -21,7 +21,7 @@ stage() {
 }
 stage "cargo fmt" cargo fmt --all -- --check
 stage "cargo clippy" cargo clippy --workspace --all-targets -q -- -D warnings
-stage "cargo test" cargo test --workspace -q
+stage "cargo test" cargo test --workspace -q --no-fail-fast
 stage "scalafmt" gradle --no-daemon -q scalafmtCheck
 stage "gradle build and JVM tests" gradle --no-daemon -q assemble test
 stage "native library checks" bash scripts/check_native.sh
