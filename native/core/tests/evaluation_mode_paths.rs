@@ -47,8 +47,8 @@ fn same_in_both_modes(m: &mut dyn Module<f32>, params: &[f32], x: &Tensor<f32>, 
     // in another order. Each is a sum of tens of thousands of f32 products, whose rounding
     // scales with the size of the sums (their RMS), not with one result that happens to cancel
     // to near zero; MKL's blocking, unlike the pure-Rust kernel's, changes with the chunk size.
-    let rms = (grads.iter().map(|g| f64::from(g * g)).sum::<f64>() / grads.len().max(1) as f64)
-        .sqrt();
+    let rms =
+        (grads.iter().map(|g| f64::from(g * g)).sum::<f64>() / grads.len().max(1) as f64).sqrt();
     for (k, (a, b)) in grads.iter().zip(&grads_eval).enumerate() {
         assert!(
             f64::from((a - b).abs()) <= 1e-5 * (1.0 + rms),

@@ -12,7 +12,8 @@ use crate::tensor::{check_same_shape, from_vec, Tensor};
 /// Training normalises each channel by the batch mean and (biased) variance and updates the
 /// running statistics: `running = (1 - momentum)·running + momentum·batch` (unbiased variance).
 /// Evaluation normalises by the running statistics. The running statistics are the module's
-/// buffers (see [`Module::num_buffers`]): mean, then variance.
+/// buffers (see [`Module::num_buffers`]): mean, then variance, kept at the element type's
+/// precision.
 ///
 /// # Shapes
 /// - input: `[batch, nOutput]` (or `[batch, nOutput, H, W]` / `[nOutput, H, W]` when spatial)
@@ -164,10 +165,14 @@ impl<T: Element> Module<T> for BatchNormalization {
                     })
                     .sum::<f64>()
                     / m as f64;
+                // The update runs in f64 and is stored rounded to T: the running statistics
+                // are then exactly the buffers a model reads out, saves, broadcasts and loads,
+                // so a saved and reloaded model evaluates bit for bit as the original.
                 let mo = self.momentum;
-                self.running_mean[c] = (1.0 - mo) * self.running_mean[c] + mo * mean;
+                let in_t = |v: f64| T::lit(v).as_f64();
+                self.running_mean[c] = in_t((1.0 - mo) * self.running_mean[c] + mo * mean);
                 self.running_var[c] =
-                    (1.0 - mo) * self.running_var[c] + mo * var * m as f64 / (m - 1) as f64;
+                    in_t((1.0 - mo) * self.running_var[c] + mo * var * m as f64 / (m - 1) as f64);
                 self.saved.push((mean, 1.0 / (var + self.eps).sqrt()));
                 (mean, 1.0 / (var + self.eps).sqrt())
             } else {
