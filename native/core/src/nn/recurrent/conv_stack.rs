@@ -10,10 +10,10 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
-/// Copies `src` (`[batch, time, step]`) into `dst` with the time axis reversed.
-fn flip_time<T: Element>(src: &[T], dst: &mut Vec<T>, (batch, time): (usize, usize)) {
+/// Copies `src` (`[batch, time, step]`) into `dst` (the same length) with the time axis
+/// reversed.
+fn flip_time<T: Copy>(src: &[T], dst: &mut [T], (batch, time): (usize, usize)) {
     let step = src.len() / (batch * time).max(1);
-    fit(dst, src.len());
     for b in 0..batch {
         for t in 0..time {
             let from = (b * time + t) * step;
@@ -177,6 +177,7 @@ impl<T: Element> ConvStack<T> {
         }
         self.dims = (batch, time);
         if self.reverse {
+            fit(&mut self.xr, x.len());
             flip_time(x, &mut self.xr, self.dims);
         }
         let ranges = self.ranges();
@@ -201,6 +202,7 @@ impl<T: Element> ConvStack<T> {
         }
         let last = self.outs.len() - 1;
         if self.reverse {
+            fit(&mut self.gr, self.outs[last].len());
             flip_time(&self.outs[last], &mut self.gr, self.dims);
             return Ok((out_shape, &self.gr));
         }
@@ -208,74 +210,66 @@ impl<T: Element> ConvStack<T> {
     }
 
     /// Backward through every cell for the last forward on `x`; adds into `grad_params` and
-    /// writes the input gradient into `gx` when given.
+    /// writes the input gradient into `gx` when given. Reversed, the first cell runs on the
+    /// time-reversed input kept from the forward pass, and its input gradient is reversed into
+    /// `gx`; otherwise it writes `gx` directly.
     pub fn backward(
         &mut self,
         params: &[T],
         grad_params: &mut [T],
         x: &[T],
         gy: &[T],
-        gx: Option<&mut [T]>,
+        mut gx: Option<&mut [T]>,
     ) -> Result<()> {
         let ranges = self.ranges();
         let last = self.seqs.len() - 1;
-        let mut gy_run = std::mem::take(&mut self.gr);
-        let mut x_run = std::mem::take(&mut self.xr);
-        if self.reverse {
-            flip_time(gy, &mut gy_run, self.dims);
-            flip_time(x, &mut x_run, self.dims);
+        let rev = self.reverse;
+        if rev {
+            fit(&mut self.gr, gy.len());
+            flip_time(gy, &mut self.gr, self.dims);
         }
-        let mut gx0 = Vec::new();
-        let mut result = Ok(());
         for l in (0..=last).rev() {
-            let mut below = std::mem::take(&mut self.grads[l]);
             let upper = if l < last {
                 std::mem::take(&mut self.grads[l + 1])
             } else {
                 Vec::new()
             };
-            let g_out: &[T] = match l {
-                _ if l < last => &upper,
-                _ if self.reverse => &gy_run,
-                _ => gy,
+            let mut below = std::mem::take(&mut self.grads[l]);
+            let r = {
+                let g_out: &[T] = match l {
+                    _ if l < last => &upper,
+                    _ if rev => &self.gr,
+                    _ => gy,
+                };
+                let input: &[T] = match l {
+                    0 if rev => &self.xr,
+                    0 => x,
+                    _ => &self.outs[l - 1],
+                };
+                let target = if l > 0 || (rev && gx.is_some()) {
+                    fit(&mut below, input.len());
+                    Some(below.as_mut_slice())
+                } else {
+                    gx.as_deref_mut()
+                };
+                self.seqs[l].backward(
+                    &params[ranges[l].clone()],
+                    &mut grad_params[ranges[l].clone()],
+                    input,
+                    g_out,
+                    target,
+                )
             };
-            let input: &[T] = match l {
-                0 if self.reverse => &x_run,
-                0 => x,
-                _ => &self.outs[l - 1],
-            };
-            let want = l > 0 || gx.is_some();
-            fit(&mut below, input.len());
-            result = self.seqs[l].backward(
-                &params[ranges[l].clone()],
-                &mut grad_params[ranges[l].clone()],
-                input,
-                g_out,
-                if want { Some(&mut below) } else { None },
-            );
             if l < last {
                 self.grads[l + 1] = upper;
             }
-            if l == 0 {
-                gx0 = below;
-            } else {
-                self.grads[l] = below;
+            if let (0, true, Some(gx), true) = (l, rev, gx.as_deref_mut(), r.is_ok()) {
+                flip_time(&below, gx, self.dims);
             }
-            if result.is_err() {
-                break;
-            }
+            self.grads[l] = below;
+            r?;
         }
-        if let (Some(gx), true) = (gx, result.is_ok()) {
-            if self.reverse {
-                flip_time(&gx0, &mut self.xr, self.dims);
-                gx.copy_from_slice(&self.xr[..gx.len()]);
-            } else {
-                gx.copy_from_slice(&gx0[..gx.len()]);
-            }
-        }
-        self.grads[0] = gx0;
-        (self.gr, self.xr) = (gy_run, x_run);
-        result
+        Ok(())
     }
 
     /// Each cell's state after the last forward (`[batch, 2·outputSize·positions]`).
